@@ -1,0 +1,37 @@
+/**
+ * The one table of errors the gateway itself answers with. Code branches on `code`, never on
+ * message text. `source` decides the log level; `retryable` is read by the retry policy.
+ */
+export type ErrorSource = 'downstream' | 'upstream' | 'internal';
+
+export interface ErrorDef {
+  readonly status: number;
+  readonly title: string;
+  readonly source: ErrorSource;
+  readonly retryable: boolean;
+}
+
+const def = (status: number, title: string, source: ErrorSource, retryable = false): ErrorDef =>
+  Object.freeze({ status, title, source, retryable });
+
+export const ERRORS = Object.freeze({
+  MG_BAD_REQUEST: def(400, 'Malformed request', 'downstream'),
+  MG_NO_ROUTE: def(404, 'No route matches the request', 'downstream'),
+  MG_BODY_TOO_LARGE: def(413, 'Request body too large', 'downstream'),
+  MG_HEADERS_TOO_LARGE: def(431, 'Request header fields too large', 'downstream'),
+  MG_INTERNAL: def(500, 'Internal gateway error', 'internal'),
+  MG_UPSTREAM_REFUSED: def(502, 'Upstream refused the connection', 'upstream', true),
+  MG_UPSTREAM_RESET: def(502, 'Upstream connection reset', 'upstream', true),
+  MG_UPSTREAM_BAD_RESPONSE: def(502, 'Upstream sent a malformed response', 'upstream'),
+  MG_NO_ENDPOINT: def(503, 'No upstream endpoint available', 'upstream'),
+  MG_SHUTTING_DOWN: def(503, 'Gateway is shutting down', 'internal'),
+  MG_UPSTREAM_TIMEOUT: def(504, 'Upstream timed out', 'upstream', true),
+  MG_UPSTREAM_CONNECT_TIMEOUT: def(504, 'Upstream connect timed out', 'upstream', true),
+});
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** The `type` URI of a problem document: stable per code. */
+export function problemType(code: ErrorCode): string {
+  return `https://meshgate.dev/problems/${code.slice(3).toLowerCase().replaceAll('_', '-')}`;
+}
