@@ -17,6 +17,7 @@ const def = (status: number, title: string, source: ErrorSource, retryable = fal
 export const ERRORS = Object.freeze({
   MG_BAD_REQUEST: def(400, 'Malformed request', 'downstream'),
   MG_NO_ROUTE: def(404, 'No route matches the request', 'downstream'),
+  MG_METHOD_NOT_ALLOWED: def(405, 'Method not allowed', 'downstream'),
   MG_BODY_TOO_LARGE: def(413, 'Request body too large', 'downstream'),
   MG_HEADERS_TOO_LARGE: def(431, 'Request header fields too large', 'downstream'),
   MG_INTERNAL: def(500, 'Internal gateway error', 'internal'),
@@ -25,6 +26,7 @@ export const ERRORS = Object.freeze({
   MG_UPSTREAM_BAD_RESPONSE: def(502, 'Upstream sent a malformed response', 'upstream'),
   MG_NO_ENDPOINT: def(503, 'No upstream endpoint available', 'upstream'),
   MG_SHUTTING_DOWN: def(503, 'Gateway is shutting down', 'internal'),
+  MG_NOT_READY: def(503, 'Gateway is not ready', 'internal'),
   MG_UPSTREAM_TIMEOUT: def(504, 'Upstream timed out', 'upstream', true),
   MG_UPSTREAM_CONNECT_TIMEOUT: def(504, 'Upstream connect timed out', 'upstream', true),
 });

@@ -25,19 +25,26 @@ export interface RouterEntry<T> {
 
 export interface MatchResult<T> {
   readonly value: T;
-  /** Path parameters (`/users/:id` -> { id: '42' }), or null when the route declares none. */
+  /**
+   * Path parameters (`/users/:id` -> { id: '42' }), or null when the route declares none. Values are
+   * percent-decoded (`%2F` -> '/'; a malformed escape is kept as received); the path is not.
+   */
   readonly params: Readonly<Record<string, string>> | null;
   /**
    * For PathPrefix routes: the part of the request path the route's prefix matched (e.g. '/api/v1'
    * for route path '/api/v1' and request '/api/v1/users'); used by stripPrefix and rewrite.prefix.
-   * For other path types: the whole path.
+   * For other path types: the whole path. It never ends with the prefix's trailing slash: for the
+   * prefix `/` it is '' (stripping it leaves the path as is).
    */
   readonly matchedPath: string;
 }
 
 /** One row of the printable route table, in match order. */
 export interface RouteTableRow {
+  /** 1-based position in match order. */
   readonly order: number;
+  /** Position of the route in the config file (0-based). A route whose hosts are of different kinds appears once per kind. */
+  readonly index?: number;
   readonly name: string;
   readonly pathType: 'PathPrefix' | 'Exact' | 'RegularExpression';
   readonly path: string;

@@ -1,0 +1,89 @@
+import type { CompiledRoute, Snapshot } from '../engine/snapshot.js';
+import type { UpstreamConnection } from './http1/upstream-connection.js';
+import type { PooledEndpoint } from '../upstream/service.js';
+
+/**
+ * All state of one request, shared by every phase. The constructor sets every field so the
+ * object keeps one shape (hot path, change with care).
+ */
+export class RequestContext {
+  readonly id: string;
+  /** The config version this request runs on, read once at its start. */
+  readonly snapshot: Snapshot;
+  readonly startedAt: number;
+  readonly method: string;
+  /** The request target as received (path + query), never decoded. */
+  readonly target: string;
+  readonly path: string;
+  /** Query string including the leading '?', or ''. */
+  readonly search: string;
+  readonly rawHeaders: string[];
+  readonly versionMinor: number;
+  readonly clientKeepAlive: boolean;
+  readonly host: string;
+  readonly clientRequestId: boolean;
+  readonly expectContinue: boolean;
+  /** -1 when the request has no Content-Length. */
+  readonly contentLength: number;
+  readonly chunked: boolean;
+  readonly teTrailers: boolean;
+
+  route: CompiledRoute | null = null;
+  params: Readonly<Record<string, string>> | null = null;
+  matchedPath = '';
+  endpoint: PooledEndpoint | null = null;
+  upstream: UpstreamConnection | null = null;
+  attempts = 0;
+
+  /** Request body bytes received from the client so far. */
+  bodyBytes = 0;
+  /** The client's request has been read completely. */
+  requestComplete = false;
+  /** The request (head, body, terminator) has been written upstream completely. */
+  requestSent = false;
+  /** Body chunks received before an upstream connection took them (queued pipelined request or retry). */
+  pendingBody: Buffer[] | null = null;
+  pendingTrailers: string[] | null = null;
+  /** Drop the rest of the request body: an error response was chosen. */
+  discardBody = false;
+
+  /** The response head has gone to the client. */
+  responseStarted = false;
+  status = 0;
+  /** We chunk-encode the response to the client. */
+  responseChunked = false;
+  responseTrailers: string[] | null = null;
+  upstreamKeepAlive = false;
+  /** Close the client connection after this response. */
+  closeAfter = false;
+  continueSent = false;
+  timer: NodeJS.Timeout | null = null;
+  finished = false;
+
+  constructor(
+    id: string, clientRequestId: boolean, snapshot: Snapshot, method: string, target: string, rawHeaders: string[], versionMinor: number,
+    clientKeepAlive: boolean, host: string, expectContinue: boolean, contentLength: number, chunked: boolean, teTrailers: boolean,
+  ) {
+    this.id = id;
+    this.clientRequestId = clientRequestId;
+    this.snapshot = snapshot;
+    this.startedAt = Date.now();
+    this.method = method;
+    this.target = target;
+    const q = target.indexOf('?');
+    this.path = q < 0 ? target : target.slice(0, q);
+    this.search = q < 0 ? '' : target.slice(q);
+    this.rawHeaders = rawHeaders;
+    this.versionMinor = versionMinor;
+    this.clientKeepAlive = clientKeepAlive;
+    this.host = host;
+    this.expectContinue = expectContinue;
+    this.contentLength = contentLength;
+    this.chunked = chunked;
+    this.teTrailers = teTrailers;
+  }
+
+  get hasBody(): boolean {
+    return this.chunked || this.contentLength > 0;
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * The control side of a gateway: owns the validated config and its version, runs the data plane
+ * (in process or in workers), the admin listener, hot reload (file watch + SIGHUP) and graceful
+ * shutdown. The CLI and the TypeScript API both drive this one class.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { AdminServer, type AdminSource } from '../admin/server.js';
+import { loadConfigFile, loadConfigText, validateConfig } from '../config/load.js';
+import type { GatewayConfig } from '../config/schema/index.js';
+import { createLogger, type Logger } from '../observability/logger.js';
+import type { RouteTableRow } from '../routing/types.js';
+import { PoolRegistry } from '../upstream/pool.js';
+import { ClusterRunner } from '../workers/cluster-runner.js';
+import { InProcessRunner, type Runner } from './runner.js';
+import { compileSnapshot, DEFAULTS, type Snapshot } from './snapshot.js';
+
+export interface RuntimeOptions {
+  /** The file the config came from: watched for changes and re-read on SIGHUP. */
+  configFile?: string;
+  logger?: Logger;
+  /** Default worker count when the config says nothing (the CLI: auto; the API: 1). */
+  defaultWorkers?: number | 'auto';
+}
+
+export type RuntimeState = 'new' | 'starting' | 'running' | 'draining' | 'stopped';
+
+export class GatewayRuntime implements AdminSource {
+  config: GatewayConfig;
+  version = 1;
+  state: RuntimeState = 'new';
+  port = 0;
+  adminPort = 0;
+  readonly logger: Logger;
+  private snapshot: Snapshot;
+  private readonly controlPools = new PoolRegistry();
+  private runner: Runner | null = null;
+  private admin: AdminServer | null = null;
+  private watcher: FSWatcher | null = null;
+  private lastFileText: string | null = null;
+  private reloadChain: Promise<unknown> = Promise.resolve();
+  private readonly options: RuntimeOptions;
+  readonly reloads = { succeeded: 0, failed: 0 };
+
+  constructor(config: GatewayConfig, options: RuntimeOptions = {}) {
+    this.options = options;
+    this.logger = options.logger ?? createLogger(config.logLevel ?? 'info');
+    this.config = config;
+    // Compile once here as well: the admin table and a last check before any worker sees it.
+    this.snapshot = compileSnapshot(config, this.version, this.controlPools);
+  }
+
+  get started(): boolean {
+    return this.state === 'running' || this.state === 'draining';
+  }
+
+  get ready(): boolean {
+    return this.state === 'running' && this.runner !== null && this.runner.liveWorkers >= 1;
+  }
+
+  routeTable(): readonly RouteTableRow[] {
+    return this.snapshot.router.table();
+  }
+
+  status(): Record<string, unknown> {
+    return {
+      state: this.state,
+      version: this.version,
+      workers: { expected: this.runner?.expectedWorkers ?? 0, live: this.runner?.liveWorkers ?? 0 },
+      reloads: this.reloads,
+      listen: { port: this.port },
+    };
+  }
+
+  workerCount(): number {
+    const w = this.config.workers ?? this.options.defaultWorkers ?? 'auto';
+    return w === 'auto' ? os.availableParallelism() : w;
+  }
+
+  async start(portOverride?: number, hostOverride?: string): Promise<number> {
+    if (this.state !== 'new') throw new Error('gateway already started');
+    this.state = 'starting';
+    const cfg = this.config;
+    if (cfg.admin !== false) {
+      this.admin = new AdminServer(this);
+      const a = await this.admin.listen(cfg.admin?.host ?? DEFAULTS.adminHost, cfg.admin?.port ?? DEFAULTS.adminPort);
+      this.adminPort = a.port;
+    }
+    const workers = this.workerCount();
+    const logLevel = cfg.logLevel ?? 'info';
+    this.runner = workers > 1 ? new ClusterRunner(workers, this.logger, logLevel) : new InProcessRunner(this.logger);
+    const host = hostOverride ?? cfg.listen?.host ?? DEFAULTS.listenHost;
+    try {
+      this.port = await this.runner.start(cfg, this.version, host, portOverride ?? cfg.listen?.port ?? DEFAULTS.listenPort);
+    } catch (err) {
+      await this.admin?.close();
+      this.state = 'stopped';
+      throw err;
+    }
+    this.state = 'running';
+    if (this.options.configFile !== undefined) this.watchFile(this.options.configFile);
+    this.logger.info({ event: 'started', port: this.port, adminPort: this.adminPort, workers, version: this.version }, `meshgate listening on ${host}:${this.port}`);
+    return this.port;
+  }
+
+  /**
+   * Validates, compiles and swaps in a new config everywhere. On any error the old config keeps
+   * serving and the error is thrown (and logged). Reloads run one at a time.
+   */
+  reload(next?: GatewayConfig): Promise<number> {
+    const run = this.reloadChain.then(() => this.doReload(next));
+    this.reloadChain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async doReload(next?: GatewayConfig): Promise<number> {
+    try {
+      let config: GatewayConfig;
+      if (next !== undefined) config = validateConfig(next, '(api)');
+      else if (this.options.configFile !== undefined) config = await loadConfigFile(this.options.configFile);
+      else config = this.config;
+      const version = this.version + 1;
+      const snapshot = compileSnapshot(config, version, this.controlPools);
+      if (this.runner !== null && this.started) await this.runner.apply(config, version);
+      this.warnOnRestartOnlyChanges(config);
+      this.config = config;
+      this.snapshot = snapshot;
+      this.version = version;
+      this.reloads.succeeded++;
+      this.logger.info({ event: 'config_reload', version, routes: config.routes?.length ?? 0 }, 'config reloaded');
+      return version;
+    } catch (err) {
+      this.reloads.failed++;
+      this.logger.error({ event: 'config_reload_failed', version: this.version, error: (err as Error).message }, 'config rejected; the previous version keeps serving');
+      throw err;
+    }
+  }
+
+  private warnOnRestartOnlyChanges(next: GatewayConfig): void {
+    const cur = this.config;
+    for (const key of ['listen', 'admin', 'workers'] as const) {
+      if (JSON.stringify(cur[key]) !== JSON.stringify(next[key])) {
+        this.logger.warn({ event: 'config_restart_required', key }, `"${key}" changed: it takes effect at the next restart`);
+      }
+    }
+  }
+
+  /** Re-reads the config file (SIGHUP, file change); unchanged content is ignored. */
+  async reloadFromFile(reason: string): Promise<void> {
+    const file = this.options.configFile;
+    if (file === undefined) return;
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      this.logger.error({ event: 'config_reload_failed', error: (err as Error).message }, 'cannot read config file');
+      return;
+    }
+    if (text === this.lastFileText && reason !== 'SIGHUP') return;
+    this.lastFileText = text;
+    let config: GatewayConfig;
+    try {
+      config = loadConfigText(text, file);
+    } catch (err) {
+      this.reloads.failed++;
+      this.logger.error({ event: 'config_reload_failed', reason, error: (err as Error).message }, 'config rejected; the previous version keeps serving');
+      return;
+    }
+    await this.reload(config).catch(() => undefined); // reload logs its own failure
+  }
+
+  private watchFile(file: string): void {
+    let timer: NodeJS.Timeout | null = null;
+    const name = path.basename(file);
+    readFile(file, 'utf8').then((t) => (this.lastFileText ??= t), () => undefined);
+    // Watch the directory: editors and ConfigMaps replace the file rather than write into it.
+    this.watcher = watch(path.dirname(path.resolve(file)), (_event, changed) => {
+      if (changed !== null && changed !== name && !String(changed).startsWith('..')) return;
+      if (timer !== null) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = null;
+        void this.reloadFromFile('file change');
+      }, 150);
+    });
+    this.watcher.on('error', (err) => this.logger.warn({ err }, 'config watch failed'));
+  }
+
+  /**
+   * Graceful shutdown: readiness turns 503 at once; after drainDelaySeconds the listeners stop
+   * accepting; in-flight requests finish (up to drainTimeoutSeconds); then everything closes.
+   */
+  async shutdown(): Promise<void> {
+    if (this.state === 'draining' || this.state === 'stopped') return;
+    const wasRunning = this.state === 'running';
+    this.state = 'draining';
+    this.watcher?.close();
+    const cfg = this.config;
+    const delayMs = (cfg.drainDelaySeconds ?? DEFAULTS.drainDelaySeconds) * 1000;
+    const timeoutMs = (cfg.drainTimeoutSeconds ?? DEFAULTS.drainTimeoutSeconds) * 1000;
+    this.logger.info({ event: 'draining', delayMs, timeoutMs }, 'shutting down');
+    if (wasRunning && delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+    await this.runner?.drain(timeoutMs);
+    await this.admin?.close();
+    this.controlPools.close();
+    this.state = 'stopped';
+    this.logger.info({ event: 'stopped' }, 'meshgate stopped');
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * One config version compiled into an immutable snapshot. A request reads the current snapshot
+ * once when it starts and keeps it, so in-flight requests finish on the version they began with.
+ */
+import type { GatewayConfig, RouteConfig } from '../config/schema/index.js';
+import { compileRewrite, type PathRewriter } from '../dataplane/rewrite.js';
+import { buildRouter } from '../routing/router.js';
+import type { Router, RouterEntry } from '../routing/types.js';
+import type { PoolRegistry } from '../upstream/pool.js';
+import { UpstreamService } from '../upstream/service.js';
+
+export const DEFAULTS = Object.freeze({
+  listenHost: '0.0.0.0',
+  listenPort: 8080,
+  adminHost: '127.0.0.1',
+  adminPort: 9901,
+  timeoutSeconds: 30,
+  maxHeaderBytes: 16384,
+  maxBodyBytes: 0,
+  drainDelaySeconds: 0,
+  drainTimeoutSeconds: 30,
+  keepAliveTimeoutSeconds: 60,
+});
+
+/** A route compiled for the hot path: every field set in the constructor (one object shape). */
+export class CompiledRoute {
+  readonly name: string;
+  readonly index: number;
+  readonly service: UpstreamService;
+  readonly timeoutMs: number;
+  /** 0 = unlimited. */
+  readonly maxBodyBytes: number;
+  readonly rewrite: PathRewriter | null;
+  readonly hostRewrite: string | null;
+
+  constructor(config: RouteConfig, index: number, service: UpstreamService, gatewayMaxBody: number) {
+    this.name = config.name ?? `route-${index}`;
+    this.index = index;
+    this.service = service;
+    this.timeoutMs = Math.round((config.timeoutSeconds ?? DEFAULTS.timeoutSeconds) * 1000);
+    this.maxBodyBytes = config.maxBodyBytes ?? gatewayMaxBody;
+    this.rewrite = compileRewrite(config);
+    this.hostRewrite = config.hostRewrite ?? null;
+  }
+}
+
+export interface Snapshot {
+  readonly version: number;
+  readonly config: GatewayConfig;
+  readonly router: Router<CompiledRoute>;
+  readonly routes: readonly CompiledRoute[];
+  readonly services: ReadonlyMap<string, UpstreamService>;
+  readonly maxHeaderBytes: number;
+  readonly keepAliveTimeoutMs: number;
+}
+
+/** Compiles a validated config. Throws on problems validation could not see. */
+export function compileSnapshot(config: GatewayConfig, version: number, pools: PoolRegistry): Snapshot {
+  const services = new Map<string, UpstreamService>();
+  for (const [name, svc] of Object.entries(config.services ?? {})) services.set(name, new UpstreamService(name, svc, pools));
+  const gatewayMaxBody = config.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
+  const routes: CompiledRoute[] = [];
+  const entries: RouterEntry<CompiledRoute>[] = [];
+  (config.routes ?? []).forEach((rc, index) => {
+    let service = services.get(rc.backendService);
+    if (service === undefined) {
+      // The seed's shorthand: a literal host:port is a one-endpoint service of its own.
+      service = new UpstreamService(rc.backendService, { endpoints: [rc.backendService] }, pools);
+      services.set(rc.backendService, service);
+    }
+    const route = new CompiledRoute(rc, index, service, gatewayMaxBody);
+    routes.push(route);
+    entries.push({ config: rc, index, value: route });
+  });
+  const poolKeys = new Set<string>();
+  for (const svc of services.values()) for (const e of svc.endpoints) poolKeys.add(`${e.host}:${e.port}`);
+  pools.retain(poolKeys);
+  return Object.freeze({
+    version,
+    config: deepFreeze(structuredClone(config)),
+    router: buildRouter(entries),
+    routes: Object.freeze(routes),
+    services,
+    maxHeaderBytes: config.maxHeaderBytes ?? DEFAULTS.maxHeaderBytes,
+    keepAliveTimeoutMs: DEFAULTS.keepAliveTimeoutSeconds * 1000,
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value as object)) deepFreeze(v);
+  }
+  return value;
+}

@@ -1,0 +1,204 @@
+/**
+ * Path patterns for Exact and PathPrefix routes: parsing the config path, the set relations the
+ * builder needs to precompute per-node candidate lists, and the runtime segment check.
+ *
+ * A path is seen as its segments: `path.slice(1).split('/')`, so `/` is [''], `/api` is ['api'],
+ * `/api/` is ['api', ''] and `//x` is ['', 'x']. Matching is literal and case-sensitive on the raw
+ * request path: nothing is decoded, `%2F` is not a separator, `//` is an empty segment.
+ *
+ * A pattern token is a literal segment (a string) or PARAM (null): `:name`, one non-empty segment.
+ *
+ * A *node* is what the builder registers in find-my-way: `segs` and `open`.
+ *   closed: paths with exactly segs.length segments  (find-my-way `/a/:p0`)
+ *   open:   paths with more than segs.length segments (find-my-way `/a/:p0/*`; `/*` for [])
+ * An Exact route is one closed node; a PathPrefix route is its closed node plus its open node
+ * (the prefix `/` is the open node [] alone).
+ *
+ * Each node exists twice: `tree` tokens, what find-my-way sees, and `true` tokens, the route's own.
+ * They differ in two ways. find-my-way's parameters also match an empty segment; ours do not.
+ * A literal that find-my-way cannot hold (one containing `*`) is registered as a parameter
+ * ("widened") and checked literally at match time.
+ */
+import { RouterBuildError } from './errors.js';
+
+export type Token = string | null;
+export const PARAM = null;
+
+export interface ParsedPath {
+  /** The route's own tokens. */
+  readonly segs: readonly Token[];
+  /** What find-my-way gets: widened literals are PARAM. */
+  readonly treeSegs: readonly Token[];
+  /** Parameter names, in path order ([] when none). */
+  readonly paramNames: readonly string[];
+  /** Segment position of each parameter. */
+  readonly paramPositions: readonly number[];
+  /** Whether some literal had to be widened (the route always needs the runtime check). */
+  readonly widened: boolean;
+  /** The path the route matches, as printed (PathPrefix: without its trailing slash). */
+  readonly normalized: string;
+  /** Precedence length: characters of `normalized`, each `:name` counted as 0. */
+  readonly score: number;
+}
+
+const PARAM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Parses the path of an Exact or PathPrefix route. Throws RouterBuildError for what cannot match
+ * as written: no leading '/', '?' or '#', a bare '*' segment, a malformed or repeated `:param`.
+ */
+export function parsePath(path: string, prefix: boolean, routeIndex: number, routeName: string): ParsedPath {
+  const at = `routes[${routeIndex}].path`;
+  const fail = (problem: string): never => {
+    throw new RouterBuildError(routeIndex, routeName, at, problem);
+  };
+  if (path.charCodeAt(0) !== 47) fail(`must start with "/" (pathType ${prefix ? 'PathPrefix' : 'Exact'})`);
+  if (path.includes('?') || path.includes('#')) fail('must not contain "?" or "#" (match the query string with `query`)');
+  let normalized = path;
+  // PathPrefix: a trailing slash is ignored; the prefix '/' becomes '' (it matches every path).
+  if (prefix && normalized.charCodeAt(normalized.length - 1) === 47) normalized = normalized.slice(0, -1);
+  const parts = normalized === '' ? [] : normalized.slice(1).split('/');
+  const segs: Token[] = [];
+  const treeSegs: Token[] = [];
+  const paramNames: string[] = [];
+  const paramPositions: number[] = [];
+  let widened = false;
+  let score = normalized.length;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (part.charCodeAt(0) === 58 /* : */) {
+      const name = part.slice(1);
+      if (!PARAM_NAME.test(name) || name === '__proto__') {
+        fail(`invalid path parameter ${JSON.stringify(part)}: a parameter is a whole segment ":name" (letters, digits, "_")`);
+      }
+      if (paramNames.includes(name)) fail(`path parameter ":${name}" appears twice`);
+      paramNames.push(name);
+      paramPositions.push(i);
+      segs.push(PARAM);
+      treeSegs.push(PARAM);
+      score -= part.length;
+    } else if (part === '*') {
+      fail(
+        prefix
+          ? '"*" is not a wildcard here: a PathPrefix route already matches everything below its prefix (drop the "/*")'
+          : '"*" is not a wildcard: use pathType PathPrefix or RegularExpression',
+      );
+    } else {
+      segs.push(part);
+      // find-my-way reads '*' anywhere as a wildcard and cannot escape it: register such a literal
+      // as a parameter and check it at match time.
+      if (part.includes('*')) {
+        widened = true;
+        treeSegs.push(PARAM);
+      } else {
+        treeSegs.push(part);
+      }
+    }
+  }
+  return { segs, treeSegs, paramNames, paramPositions, widened, normalized, score };
+}
+
+/** The find-my-way pattern of a node: parameters are named p0, p1...; ':' in a literal is escaped as '::'. */
+export function treePattern(treeSegs: readonly Token[], open: boolean): string {
+  let out = '';
+  for (let i = 0; i < treeSegs.length; i++) {
+    const t = treeSegs[i]!;
+    out += t === PARAM ? `/:p${i}` : `/${t.replaceAll(':', '::')}`;
+  }
+  return open ? `${out}/*` : out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Set relations, used at build time only. `a` is a tree node (find-my-way semantics: a parameter
+// matches any segment, even ''); `b` is a route's own node (a parameter is non-empty).
+
+function tokenMeets(a: Token, b: Token): boolean {
+  if (a === PARAM) return true;
+  if (b === PARAM) return a !== '';
+  return a === b;
+}
+
+function tokenWithin(a: Token, b: Token): boolean {
+  if (b === PARAM) return a !== PARAM && a !== '';
+  return a === b;
+}
+
+/** Some path is in both `a` (tree semantics) and `b` (route semantics). */
+export function nodesMeet(a: readonly Token[], aOpen: boolean, b: readonly Token[], bOpen: boolean): boolean {
+  const m = a.length;
+  const n = b.length;
+  if (!aOpen && !bOpen && m !== n) return false;
+  if (!aOpen && bOpen && m <= n) return false;
+  if (aOpen && !bOpen && n <= m) return false;
+  const k = m < n ? m : n;
+  for (let i = 0; i < k; i++) if (!tokenMeets(a[i]!, b[i]!)) return false;
+  return true;
+}
+
+/** Every path of `a` (tree semantics) is in `b` (route semantics). */
+export function nodeWithin(a: readonly Token[], aOpen: boolean, b: readonly Token[], bOpen: boolean): boolean {
+  const m = a.length;
+  const n = b.length;
+  if (!bOpen) {
+    if (aOpen || m !== n) return false;
+  } else if (aOpen ? m < n : m <= n) {
+    return false;
+  }
+  for (let i = 0; i < n; i++) if (!tokenWithin(a[i]!, b[i]!)) return false;
+  return true;
+}
+
+/** What a node has at segment position i, in find-my-way's lookup order (see the builder). */
+export const R_LITERAL = 0;
+export const R_PARAM = 1;
+export const R_WILDCARD = 2;
+export const R_END = 3;
+
+export function rankAt(segs: readonly Token[], open: boolean, i: number): number {
+  if (i < segs.length) return segs[i] === PARAM ? R_PARAM : R_LITERAL;
+  return open ? R_WILDCARD : R_END;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Runtime (hot path, change with care).
+
+/**
+ * Whether the raw `path` matches `segs`: exactly (`prefix` false) or as a prefix of whole segments.
+ * No allocation. `path` starts with '/'.
+ */
+export function segmentsMatch(path: string, segs: readonly Token[], prefix: boolean): boolean {
+  const len = path.length;
+  let pos = 1;
+  for (let i = 0; i < segs.length; i++) {
+    if (pos > len) return false; // the path has fewer segments
+    let end = path.indexOf('/', pos);
+    if (end === -1) end = len;
+    const t = segs[i]!;
+    if (t === PARAM) {
+      if (end === pos) return false;
+    } else if (end - pos !== t.length || !path.startsWith(t, pos)) {
+      return false;
+    }
+    pos = end + 1;
+  }
+  return prefix || pos === len + 1;
+}
+
+/** End (exclusive) of the first `count` segments of `path`: `/api/v1/x`, 2 -> 7; 0 -> 0. */
+export function segmentsEnd(path: string, count: number): number {
+  let end = 0;
+  for (let i = 0; i < count; i++) {
+    end = path.indexOf('/', end + 1);
+    if (end === -1) return path.length;
+  }
+  return end;
+}
+
+/** Raw segment number `index` of `path` (0-based), '' when there is none. */
+export function segmentAt(path: string, index: number): string {
+  const start = segmentsEnd(path, index) + 1;
+  if (start > path.length) return '';
+  let end = path.indexOf('/', start);
+  if (end === -1) end = path.length;
+  return path.slice(start, end);
+}

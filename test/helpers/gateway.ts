@@ -1,0 +1,76 @@
+/** Starting meshgate in tests: in process through the API, or as the real CLI in a child process. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { pino } from 'pino';
+import { ApiGateway } from '../../src/index.js';
+import type { GatewayConfig } from '../../src/config/schema/index.js';
+import { freePort } from './net.js';
+
+export const silentLogger = pino({ level: 'silent' });
+
+/** A gateway in this process on a free port, admin on a free port, one worker, no logs. */
+export async function startGateway(config: GatewayConfig): Promise<{ gateway: ApiGateway; port: number; adminPort: number; url: string; close: () => Promise<void> }> {
+  const gateway = new ApiGateway({ admin: { host: '127.0.0.1', port: 0 }, ...config, listen: { host: '127.0.0.1', port: 0 }, workers: config.workers ?? 1, logger: silentLogger });
+  const port = await gateway.listen();
+  return { gateway, port, adminPort: gateway.adminPort, url: `http://127.0.0.1:${port}`, close: () => gateway.close() };
+}
+
+/** The compiled CLI entry (build/src/cli/main.js when tests run from build/). */
+export const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+export function writeConfig(config: unknown, dir = mkdtempSync(join(tmpdir(), 'meshgate-'))): string {
+  const file = join(dir, 'gateway.yaml');
+  writeFileSync(file, stringify(config));
+  return file;
+}
+
+export interface CliGateway {
+  child: ChildProcess;
+  port: number;
+  adminPort: number;
+  file: string;
+  output: () => string;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Runs `meshgate start --config <file>` as a child process and waits until /readyz says 200. */
+export async function startCli(config: Record<string, unknown>, opts: { env?: NodeJS.ProcessEnv } = {}): Promise<CliGateway> {
+  const port = await freePort();
+  const adminPort = await freePort();
+  const full = { logLevel: 'warn', ...config, listen: { host: '127.0.0.1', port }, admin: { host: '127.0.0.1', port: adminPort } };
+  const file = writeConfig(full);
+  const child = spawn(process.execPath, [CLI, 'start', '--config', file], { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`meshgate exited early (${child.exitCode}):\n${out}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${adminPort}/readyz`);
+      if (res.status === 200) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`meshgate did not become ready:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    child, port, adminPort, file, exited,
+    output: () => out,
+    stop: async (signal = 'SIGTERM') => {
+      if (child.exitCode === null) child.kill(signal);
+      return exited;
+    },
+  };
+}
