@@ -10,18 +10,25 @@ export const MATCH_PRESENT = 0;
 export const MATCH_EXACT = 1;
 export const MATCH_REGEX = 2;
 
+const utf8 = new TextEncoder();
+
 /** One header or query condition. Header names are stored lower-case. */
 export class ValueCondition {
   readonly name: string;
   readonly kind: number;
   readonly value: string;
   readonly regex: RegExp | null;
+  /** UTF-8 bytes of `name` and `value`, to compare percent-encoded query text without decoding it. */
+  readonly nameBytes: Uint8Array;
+  readonly valueBytes: Uint8Array;
 
   constructor(name: string, kind: number, value: string, regex: RegExp | null) {
     this.name = name;
     this.kind = kind;
     this.value = value;
     this.regex = regex;
+    this.nameBytes = utf8.encode(name);
+    this.valueBytes = utf8.encode(value);
   }
 }
 
@@ -179,16 +186,6 @@ export function headersMatch(conds: readonly ValueCondition[], raw: readonly str
   return true;
 }
 
-/** Index of char code `ch` in s[from, to), or `to`. A bounded scan: an unbounded indexOf per pair would make a long query quadratic. */
-function scanTo(s: string, ch: number, from: number, to: number): number {
-  for (let i = from; i < to; i++) if (s.charCodeAt(i) === ch) return i;
-  return to;
-}
-
-function hasPercent(s: string, from: number, to: number): boolean {
-  return scanTo(s, 37 /* % */, from, to) !== to;
-}
-
 /** decodeURIComponent, or null for a malformed escape. ('+' is not turned into a space.) */
 export function safeDecode(s: string): string | null {
   try {
@@ -198,44 +195,105 @@ export function safeDecode(s: string): string | null {
   }
 }
 
+/** Hex digit values by char code, -1 for others. */
+const HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) HEX[48 + i] = i;
+for (let i = 0; i < 6; i++) {
+  HEX[65 + i] = 10 + i;
+  HEX[97 + i] = 10 + i;
+}
+
+function hexAt(s: string, i: number): number {
+  const c = s.charCodeAt(i);
+  return c < 128 ? HEX[c]! : -1;
+}
+
+const DECODED_EQUAL = 1;
+const DECODED_DIFFERENT = 0;
+const DECODED_UNKNOWN = -1;
+
 /**
- * Start of the value of the first `name` parameter in the raw query string (the key compared
- * percent-decoded, case-sensitively), or -1 when absent. For a key without '=', the value is ''
- * and the start is the end of the key.
+ * Whether s[from, to), percent-decoded, equals the text whose UTF-8 bytes are `target`, without
+ * decoding (no allocation, no exception: a long query of malformed escapes costs no more than
+ * any other). A malformed escape is DECODED_DIFFERENT, as decodeURIComponent would throw;
+ * DECODED_UNKNOWN when the text holds a raw non-ASCII character (the caller decodes).
  */
-function queryValueStart(q: string, name: string): number {
+function decodedEquals(s: string, from: number, to: number, target: Uint8Array): number {
+  const n = target.length;
+  let j = 0;
+  let i = from;
+  while (i < to) {
+    let c = s.charCodeAt(i);
+    if (c === 37 /* % */) {
+      const hi = i + 2 < to ? hexAt(s, i + 1) : -1;
+      const lo = hi < 0 ? -1 : hexAt(s, i + 2);
+      if (lo < 0) return DECODED_DIFFERENT;
+      c = (hi << 4) | lo;
+      i += 3;
+    } else if (c > 127) {
+      return DECODED_UNKNOWN;
+    } else {
+      i++;
+    }
+    if (j === n || c !== target[j]) return DECODED_DIFFERENT;
+    j++;
+  }
+  return j === n ? DECODED_EQUAL : DECODED_DIFFERENT;
+}
+
+/**
+ * Start of the value of the first parameter named like `cond` in the raw query string, or -1.
+ * Keys are compared percent-decoded and case-sensitively. For a key without '=', the value is ''
+ * and the start is the end of the key. Linear in the query length: the next '=' and '%' are
+ * remembered across pairs (a fresh indexOf per pair would make `a&a&a...&b=1` quadratic).
+ */
+function queryValueStart(q: string, cond: ValueCondition): number {
+  const name = cond.name;
   const len = q.length;
   let pos = 0;
+  let nextEq = -2; // position of the next '=' at or after pos; -1: none left; -2: not searched yet
+  let nextPct = -2;
   while (pos < len) {
     let amp = q.indexOf('&', pos);
     if (amp === -1) amp = len;
-    const eq = scanTo(q, 61 /* = */, pos, amp);
-    if (hasPercent(q, pos, eq) ? safeDecode(q.slice(pos, eq)) === name : eq - pos === name.length && q.startsWith(name, pos)) {
-      return eq < amp ? eq + 1 : eq;
-    }
+    if (nextEq !== -1 && nextEq < pos) nextEq = q.indexOf('=', pos);
+    const eq = nextEq !== -1 && nextEq < amp ? nextEq : amp;
+    if (nextPct !== -1 && nextPct < pos) nextPct = q.indexOf('%', pos);
+    let same = nextPct !== -1 && nextPct < eq ? decodedEquals(q, pos, eq, cond.nameBytes) : DECODED_UNKNOWN;
+    if (same === DECODED_UNKNOWN) same = eq - pos === name.length && q.startsWith(name, pos) ? DECODED_EQUAL : DECODED_DIFFERENT;
+    if (same === DECODED_EQUAL) return eq < amp ? eq + 1 : eq;
     pos = amp + 1;
   }
   return -1;
 }
 
-/** All conditions hold. Values are compared percent-decoded; a malformed escape does not match. */
+/**
+ * All conditions hold. A repeated parameter is judged by its first occurrence. Values are compared
+ * percent-decoded ('+' stays '+'); a malformed escape does not match.
+ */
 export function queryMatch(conds: readonly ValueCondition[], q: string): boolean {
   for (let c = 0; c < conds.length; c++) {
     const cond = conds[c]!;
-    const start = queryValueStart(q, cond.name);
+    const start = queryValueStart(q, cond);
     if (start === -1) return false;
     if (cond.kind === MATCH_PRESENT) continue;
     let end = q.indexOf('&', start);
     if (end === -1) end = q.length;
-    if (cond.kind === MATCH_EXACT && !hasPercent(q, start, end)) {
-      // No escape: compare in place, no allocation.
-      if (end - start !== cond.value.length || !q.startsWith(cond.value, start)) return false;
+    const pct = q.indexOf('%', start);
+    const escaped = pct !== -1 && pct < end;
+    if (cond.kind === MATCH_EXACT) {
+      if (!escaped) {
+        if (end - start !== cond.value.length || !q.startsWith(cond.value, start)) return false;
+        continue;
+      }
+      const same = decodedEquals(q, start, end, cond.valueBytes);
+      if (same === DECODED_EQUAL) continue;
+      if (same === DECODED_DIFFERENT || safeDecode(q.slice(start, end)) !== cond.value) return false;
       continue;
     }
     const raw = q.slice(start, end);
-    const value = hasPercent(raw, 0, raw.length) ? safeDecode(raw) : raw;
-    if (value === null) return false;
-    if (cond.kind === MATCH_EXACT ? value !== cond.value : !cond.regex!.test(value)) return false;
+    const value = escaped ? safeDecode(raw) : raw;
+    if (value === null || !cond.regex!.test(value)) return false;
   }
   return true;
 }

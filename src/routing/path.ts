@@ -33,8 +33,6 @@ export interface ParsedPath {
   readonly paramNames: readonly string[];
   /** Segment position of each parameter. */
   readonly paramPositions: readonly number[];
-  /** Whether some literal had to be widened (the route always needs the runtime check). */
-  readonly widened: boolean;
   /** The path the route matches, as printed (PathPrefix: without its trailing slash). */
   readonly normalized: string;
   /** Precedence length: characters of `normalized`, each `:name` counted as 0. */
@@ -62,7 +60,6 @@ export function parsePath(path: string, prefix: boolean, routeIndex: number, rou
   const treeSegs: Token[] = [];
   const paramNames: string[] = [];
   const paramPositions: number[] = [];
-  let widened = false;
   let score = normalized.length;
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
@@ -88,14 +85,13 @@ export function parsePath(path: string, prefix: boolean, routeIndex: number, rou
       // find-my-way reads '*' anywhere as a wildcard and cannot escape it: register such a literal
       // as a parameter and check it at match time.
       if (part.includes('*')) {
-        widened = true;
         treeSegs.push(PARAM);
       } else {
         treeSegs.push(part);
       }
     }
   }
-  return { segs, treeSegs, paramNames, paramPositions, widened, normalized, score };
+  return { segs, treeSegs, paramNames, paramPositions, normalized, score };
 }
 
 /** The find-my-way pattern of a node: parameters are named p0, p1...; ':' in a literal is escaped as '::'. */
@@ -118,8 +114,8 @@ function tokenMeets(a: Token, b: Token): boolean {
   return a === b;
 }
 
-function tokenWithin(a: Token, b: Token): boolean {
-  if (b === PARAM) return a !== PARAM && a !== '';
+function tokenWithin(a: Token, b: Token, assumeNonEmpty: boolean): boolean {
+  if (b === PARAM) return a === PARAM ? assumeNonEmpty : a !== '';
   return a === b;
 }
 
@@ -135,8 +131,11 @@ export function nodesMeet(a: readonly Token[], aOpen: boolean, b: readonly Token
   return true;
 }
 
-/** Every path of `a` (tree semantics) is in `b` (route semantics). */
-export function nodeWithin(a: readonly Token[], aOpen: boolean, b: readonly Token[], bOpen: boolean): boolean {
+/**
+ * Every path of `a` (tree semantics) is in `b` (route semantics). With `assumeNonEmpty`, only the
+ * paths of `a` whose parameters are non-empty are considered.
+ */
+export function nodeWithin(a: readonly Token[], aOpen: boolean, b: readonly Token[], bOpen: boolean, assumeNonEmpty: boolean): boolean {
   const m = a.length;
   const n = b.length;
   if (!bOpen) {
@@ -144,7 +143,7 @@ export function nodeWithin(a: readonly Token[], aOpen: boolean, b: readonly Toke
   } else if (aOpen ? m < n : m <= n) {
     return false;
   }
-  for (let i = 0; i < n; i++) if (!tokenWithin(a[i]!, b[i]!)) return false;
+  for (let i = 0; i < n; i++) if (!tokenWithin(a[i]!, b[i]!, assumeNonEmpty)) return false;
   return true;
 }
 
@@ -184,21 +183,7 @@ export function segmentsMatch(path: string, segs: readonly Token[], prefix: bool
   return prefix || pos === len + 1;
 }
 
-/** End (exclusive) of the first `count` segments of `path`: `/api/v1/x`, 2 -> 7; 0 -> 0. */
-export function segmentsEnd(path: string, count: number): number {
-  let end = 0;
-  for (let i = 0; i < count; i++) {
-    end = path.indexOf('/', end + 1);
-    if (end === -1) return path.length;
-  }
-  return end;
-}
-
-/** Raw segment number `index` of `path` (0-based), '' when there is none. */
-export function segmentAt(path: string, index: number): string {
-  const start = segmentsEnd(path, index) + 1;
-  if (start > path.length) return '';
-  let end = path.indexOf('/', start);
-  if (end === -1) end = path.length;
-  return path.slice(start, end);
+/** Whether some segment of `path` is empty ('/', '//' inside, or a trailing '/'). */
+export function hasEmptySegment(path: string): boolean {
+  return path.charCodeAt(path.length - 1) === 47 || path.indexOf('//') !== -1;
 }

@@ -12,9 +12,18 @@ interface Case {
   readonly expect: Expect;
 }
 
-function build(routes: readonly RouteSpec[]): Router<string> {
-  return buildRouter(routes.map((r, index) => ({ config: { backendService: 'svc', ...r }, index, value: r.name })));
+function build(routes: readonly RouteSpec[], compileTree?: boolean): Router<string> {
+  return buildRouter(
+    routes.map((r, index) => ({ config: { backendService: 'svc', ...r }, index, value: r.name })),
+    { compileTree },
+  );
 }
+
+/** find-my-way's tree walk and its compiled mode must give the same answers: every case runs on both. */
+const MODES = [
+  { label: 'tree walk', compileTree: false },
+  { label: 'compiled tree', compileTree: true },
+] as const;
 
 function req(r: Partial<MatchInput>): MatchInput {
   return { method: 'GET', host: '', path: '/', query: '', rawHeaders: [], ...r };
@@ -23,16 +32,18 @@ function req(r: Partial<MatchInput>): MatchInput {
 function run(cases: readonly Case[]): void {
   for (const c of cases) {
     it(c.desc, () => {
-      const got = build(c.routes).match(req(c.request));
-      if (c.expect === null) {
-        assert.equal(got, null, `expected no match, got ${got?.value}`);
-        return;
+      for (const mode of MODES) {
+        const got = build(c.routes, mode.compileTree).match(req(c.request));
+        if (c.expect === null) {
+          assert.equal(got, null, `${mode.label}: expected no match, got ${got?.value}`);
+          continue;
+        }
+        const e = typeof c.expect === 'string' ? { name: c.expect } : c.expect;
+        assert.ok(got !== null, `${mode.label}: expected ${e.name}, got no match`);
+        assert.equal(got.value, e.name, mode.label);
+        if (e.params !== undefined) assert.deepEqual(got.params, e.params, mode.label);
+        if (e.matchedPath !== undefined) assert.equal(got.matchedPath, e.matchedPath, mode.label);
       }
-      const e = typeof c.expect === 'string' ? { name: c.expect } : c.expect;
-      assert.ok(got !== null, `expected ${e.name}, got no match`);
-      assert.equal(got.value, e.name);
-      if (e.params !== undefined) assert.deepEqual(got.params, e.params);
-      if (e.matchedPath !== undefined) assert.equal(got.matchedPath, e.matchedPath);
     });
   }
 }
@@ -113,6 +124,8 @@ describe('router: literal paths and odd requests', () => {
     { desc: 'literal colon inside a segment', routes: [{ name: 'c', path: '/v1/things:batch', pathType: 'Exact' }], request: { path: '/v1/things:batch' }, expect: 'c' },
     { desc: 'literal star inside a segment matches only itself', routes: [{ name: 's', path: '/files/a*b', pathType: 'Exact' }], request: { path: '/files/axb' }, expect: null },
     { desc: 'literal star inside a segment', routes: [{ name: 's', path: '/files/a*b', pathType: 'Exact' }], request: { path: '/files/a*b' }, expect: 's' },
+    { desc: 'odd literal characters', routes: [{ name: 'o', path: '/a(b)/c:(d)/e%/f;g=h/ü', pathType: 'Exact' }], request: { path: '/a(b)/c:(d)/e%/f;g=h/ü' }, expect: 'o' },
+    { desc: 'odd literal characters are literal', routes: [{ name: 'o', path: '/a(b)/c:(d)', pathType: 'Exact' }], request: { path: '/a(b)/c:d' }, expect: null },
     { desc: '? and # in the request path are literal characters', routes: [{ name: 'p', path: '/q/:x', pathType: 'Exact' }], request: { path: '/q/a?b#c' }, expect: { name: 'p', params: { x: 'a?b#c' } } },
   ]);
 });
@@ -151,6 +164,15 @@ describe('router: method, host, headers, query', () => {
     { desc: 'query Present without value', routes: [{ name: 'q', path: '/', query: [{ name: 'debug' }] }], request: { query: 'x=1&debug' }, expect: 'q' },
     { desc: 'query Exact empty value', routes: [{ name: 'q', path: '/', query: [{ name: 'debug', value: '' }] }], request: { query: 'debug' }, expect: 'q' },
     { desc: 'query key is compared decoded', routes: [{ name: 'q', path: '/', query: [{ name: 'a b', value: '1' }] }], request: { query: 'a%20b=1' }, expect: 'q' },
+    { desc: 'query: UTF-8 escapes', routes: [{ name: 'q', path: '/', query: [{ name: 'q', value: 'café' }] }], request: { query: 'q=caf%C3%A9' }, expect: 'q' },
+    { desc: 'query: lower-case hex escapes', routes: [{ name: 'q', path: '/', query: [{ name: 'q', value: 'a/b' }] }], request: { query: 'q=a%2fb' }, expect: 'q' },
+    { desc: 'query: a raw non-ASCII value with escapes', routes: [{ name: 'q', path: '/', query: [{ name: 'q', value: 'café au lait' }] }], request: { query: 'q=café%20au%20lait' }, expect: 'q' },
+    { desc: 'query: truncated UTF-8 does not match', routes: [{ name: 'q', path: '/', query: [{ name: 'q', value: 'caf\uFFFD' }] }], request: { query: 'q=caf%C3' }, expect: null },
+    { desc: 'query: a truncated escape does not match', routes: [{ name: 'q', path: '/', query: [{ name: 'q', value: 'a%4' }] }], request: { query: 'q=a%4' }, expect: null },
+    { desc: 'query: a UTF-8 escaped key', routes: [{ name: 'q', path: '/', query: [{ name: 'clé', value: '1' }] }], request: { query: 'cl%C3%A9=1' }, expect: 'q' },
+    { desc: 'query: escapes in earlier values do not confuse later keys', routes: [{ name: 'q', path: '/', query: [{ name: 'a b', value: 'A' }] }], request: { query: 'k=%41&a%20b=%41' }, expect: 'q' },
+    { desc: 'query: a long query of bare keys', routes: [{ name: 'q', path: '/', query: [{ name: 'b', value: '1' }] }], request: { query: `${'a&'.repeat(5000)}b=1` }, expect: 'q' },
+    { desc: 'query: an empty key does not match', routes: [{ name: 'q', path: '/', query: [{ name: 'v' }] }], request: { query: '=v&&' }, expect: null },
     { desc: 'query RegularExpression (anchored)', routes: [{ name: 'q', path: '/', query: [{ name: 'id', type: 'RegularExpression', value: '[0-9]+' }] }], request: { query: 'id=12x' }, expect: null },
     { desc: 'query RegularExpression on the decoded value', routes: [{ name: 'q', path: '/', query: [{ name: 'id', type: 'RegularExpression', value: 'a b' }] }], request: { query: 'id=a%20b' }, expect: 'q' },
     { desc: 'a repeated query parameter is judged by its first value', routes: [{ name: 'q', path: '/', query: [{ name: 'v', value: '2' }] }], request: { query: 'v=1&v=2' }, expect: null },
@@ -431,18 +453,20 @@ describe('router: build errors', () => {
 });
 
 describe('router: robustness', () => {
-  const router = build([
+  const routers = MODES.map((m) => build([
     { name: 'root', path: '/' },
     { name: 'id', path: '/users/:id' },
     { name: 'exact', path: '/a/b', pathType: 'Exact' },
     { name: 're', path: '/re/.*', pathType: 'RegularExpression' },
     { name: 'q', path: '/q', query: [{ name: 'x', value: 'y' }], headers: [{ name: 'h' }] },
-  ]);
+  ], m.compileTree));
   const paths = ['', '/', '//', '///x', '%', '/%', '/%zz', '/%E0%A4%A', '/users/%', '/users/%ZZ/x', '/a/b?', '/#', '/\u0000', '/\uD800', '/' + 'x'.repeat(100_000), '/users/' + '%'.repeat(1000), 'http://h/x', '*', ' '];
   for (const path of paths) {
     it(`does not throw on ${JSON.stringify(path.length > 40 ? `${path.slice(0, 40)}...` : path)}`, () => {
-      const got = router.match(req({ path, query: '&&=&x&x=%&%=', rawHeaders: ['h'] }));
-      if (path.startsWith('/')) assert.ok(got !== null, 'a path starting with / has the root route');
+      for (const router of routers) {
+        const got = router.match(req({ path, query: '&&=&x&x=%&%=', rawHeaders: ['h'] }));
+        if (path.startsWith('/')) assert.ok(got !== null, 'a path starting with / has the root route');
+      }
     });
   }
 });
@@ -466,7 +490,8 @@ describe('router: agrees with a naive matcher', () => {
     return new RegExp(`^${body}${type === 'PathPrefix' ? '(?:/.*)?' : ''}$`);
   };
 
-  it('on random route sets and requests', () => {
+  for (const mode of MODES) it(`on random route sets and requests (${mode.label})`, () => {
+    seed = 12345;
     let checks = 0;
     for (let iter = 0; iter < 400; iter++) {
       const routes: RouteSpec[] = [];
@@ -478,7 +503,7 @@ describe('router: agrees with a naive matcher', () => {
         else {
           const segs: string[] = [];
           const len = Math.floor(rnd() * 4);
-          for (let j = 0; j < len; j++) segs.push(rnd() < 0.35 ? `:p${j}` : pick(['a', 'b', 'ab', '', 'x*y', 'c:d', 'a%2Fb']));
+          for (let j = 0; j < len; j++) segs.push(rnd() < 0.35 ? `:p${j}` : pick(['a', 'b', 'ab', '', 'x*y', 'c:d', 'a%2Fb', '%25', 'a(b']));
           path = `/${segs.join('/')}${rnd() < 0.15 ? '/' : ''}`;
         }
         const r: RouteSpec = { name: `r${i}`, path, pathType };
@@ -488,13 +513,13 @@ describe('router: agrees with a naive matcher', () => {
         if (rnd() < 0.2) r.host = pick(['a.com', '*.a.com', ['x.a.com', '*.a.com'], '*.b.a.com']);
         routes.push(r);
       }
-      const router = build(routes);
+      const router = build(routes, mode.compileTree);
       const rows = router.table();
       const refs = routes.map(reference);
       for (let k = 0; k < 50; k++) {
         const segs: string[] = [];
         const len = Math.floor(rnd() * 5);
-        for (let j = 0; j < len; j++) segs.push(pick(['a', 'b', 'ab', '', 'zz', 'x*y', 'c:d', 'a%2Fb', '%zz']));
+        for (let j = 0; j < len; j++) segs.push(pick(['a', 'b', 'ab', '', 'zz', 'x*y', 'c:d', 'a%2Fb', '%zz', '%25', 'a(b', 'a?b']));
         const input = req({
           path: `/${segs.join('/')}`,
           method: pick(['GET', 'POST']),
@@ -518,12 +543,19 @@ describe('router: agrees with a naive matcher', () => {
         }
         const got = router.match(input);
         checks++;
-        const ctx = JSON.stringify({ routes, input });
+        const ctx = JSON.stringify({ mode: mode.label, routes, input });
         if (expected === null) {
           assert.equal(got, null, ctx);
           continue;
         }
         assert.equal(got?.value, expected.name, ctx);
+        if ((expected.pathType ?? 'PathPrefix') === 'PathPrefix') {
+          const prefix = expected.path.endsWith('/') ? expected.path.slice(0, -1) : expected.path;
+          const k = prefix === '' ? 0 : prefix.split('/').length - 1;
+          assert.equal(got.matchedPath, input.path.split('/').slice(0, k + 1).join('/'), ctx);
+        } else {
+          assert.equal(got.matchedPath, input.path, ctx);
+        }
         const names = (expected.pathType === 'RegularExpression' ? [] : expected.path.split('/')).filter((s) => s.startsWith(':')).map((s) => s.slice(1));
         if (names.length === 0) assert.equal(got.params, null, ctx);
         else {

@@ -54,11 +54,12 @@ import {
   nodeWithin,
   parsePath,
   rankAt,
-  segmentsEnd,
+  hasEmptySegment,
   segmentsMatch,
   treePattern,
   type Token,
 } from './path.js';
+import { RouterBuildError } from './errors.js';
 import type { MatchInput, MatchResult, RouteTableRow, Router, RouterEntry } from './types.js';
 
 type PathType = RouteTableRow['pathType'];
@@ -143,32 +144,32 @@ class CompiledRoute<T> {
 
   /** The match result for `path`, which matched this route (hot path, change with care). */
   result(path: string): Match<T> {
-    let params: Record<string, string> | null = null;
+    const len = path.length;
     const names = this.paramNames;
-    if (names !== null) {
-      params = {};
-      const positions = this.paramPositions;
-      const len = path.length;
-      let p = 0;
-      let start = 1;
-      for (let seg = 0; p < names.length && start <= len; seg++) {
-        let end = path.indexOf('/', start);
-        if (end === -1) end = len;
-        if (seg === positions[p]) {
-          const raw = path.slice(start, end);
-          // Parameters are percent-decoded (a malformed escape is kept as is); the path is not.
-          params[names[p]!] = raw.indexOf('%') === -1 ? raw : (safeDecode(raw) ?? raw);
-          p++;
-        }
-        start = end + 1;
+    if (names === null) {
+      // PathPrefix without parameters knows its matched length; other kinds match the whole path.
+      const end = this.prefixLength;
+      return new Match(this.value, null, end < 0 || end === len ? path : path.slice(0, end));
+    }
+    // One walk over the route's segments: capture the parameters, find where the last one ends.
+    const params: Record<string, string> = {};
+    const positions = this.paramPositions;
+    const count = this.segs!.length;
+    let p = 0;
+    let start = 1;
+    let end = 0;
+    for (let seg = 0; seg < count; seg++) {
+      end = path.indexOf('/', start);
+      if (end === -1) end = len;
+      if (seg === positions[p]) {
+        const raw = path.slice(start, end);
+        // Parameters are percent-decoded (a malformed escape is kept as received); the path is not.
+        params[names[p]!] = raw.indexOf('%') === -1 ? raw : (safeDecode(raw) ?? raw);
+        p++;
       }
+      start = end + 1;
     }
-    let matchedPath = path;
-    if (this.kind === KIND_PREFIX) {
-      const end = this.prefixLength >= 0 ? this.prefixLength : segmentsEnd(path, this.segs!.length);
-      if (end !== path.length) matchedPath = path.slice(0, end);
-    }
-    return new Match(this.value, params, matchedPath);
+    return new Match(this.value, params, this.kind !== KIND_PREFIX || end === len ? path : path.slice(0, end));
   }
 }
 
@@ -213,12 +214,20 @@ class Candidate<T> {
   }
 }
 
-/** One entry of a node's candidate list. `verify`: the path must be checked at match time. */
+/** The route's path covers every path that lands on the node: no check at match time. */
+const VERIFY_NONE = 0;
+/** It covers those whose parameters are non-empty: check the path only when it has an empty segment. */
+const VERIFY_IF_EMPTY = 1;
+/** Check the path. */
+const VERIFY_ALWAYS = 2;
+
+/** One entry of a node's candidate list. */
 class Slot<T> {
   readonly candidate: Candidate<T>;
-  readonly verify: boolean;
+  /** VERIFY_NONE, VERIFY_IF_EMPTY or VERIFY_ALWAYS. */
+  readonly verify: number;
 
-  constructor(candidate: Candidate<T>, verify: boolean) {
+  constructor(candidate: Candidate<T>, verify: number) {
     this.candidate = candidate;
     this.verify = verify;
   }
@@ -265,12 +274,15 @@ class TreeNode<T> {
   readonly segs: readonly Token[];
   readonly open: boolean;
   readonly pattern: string;
+  /** The first route that registered the node (for error messages). */
+  readonly route: CompiledRoute<T>;
   slots: Slot<T>[] = [];
 
-  constructor(segs: readonly Token[], open: boolean, pattern: string) {
+  constructor(segs: readonly Token[], open: boolean, pattern: string, route: CompiledRoute<T>) {
     this.segs = segs;
     this.open = open;
     this.pattern = pattern;
+    this.route = route;
   }
 }
 
@@ -347,16 +359,15 @@ const NO_QUERY: Record<string, string> = Object.freeze({}) as Record<string, str
 const noQuery = (): Record<string, string> => NO_QUERY;
 const noHandler = (): void => {};
 
-/** Characters find-my-way would interpret in a path: '%' (it decodes), '?' and '#' (it splits). */
-const TREE_UNSAFE = /[%?#]/;
-
 /**
- * The path as handed to find-my-way. It percent-decodes paths once, so '%' is escaped as '%25' on
- * both sides (it escapes registered literals itself) and the comparison stays literal; '?' and '#'
- * become escapes it leaves alone.
+ * The path as handed to find-my-way (hot path, change with care). It percent-decodes paths once,
+ * so '%' is escaped as '%25' on both sides (it escapes registered literals itself) and the
+ * comparison stays literal; '?' and '#', where it would cut the path, become escapes it leaves
+ * alone. Three native scans are cheaper than a regex test on the common path.
  */
 function treePath(path: string): string {
-  return TREE_UNSAFE.test(path) ? path.replaceAll('%', '%25').replaceAll('?', '%3F').replaceAll('#', '%23') : path;
+  if (path.indexOf('%') === -1 && path.indexOf('?') === -1 && path.indexOf('#') === -1) return path;
+  return path.replaceAll('%', '%25').replaceAll('?', '%3F').replaceAll('#', '%23');
 }
 
 type Tree = FindMyWay.Instance<FindMyWay.HTTPVersion.V1>;
@@ -388,13 +399,19 @@ class CompiledRouter<T> implements Router<T> {
       }
       if (found !== null) slots = found.store as Slot<T>[];
     }
+    // -1: not known yet whether the path has an empty segment; 0: no; 1: yes.
+    let empty = -1;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]!;
       const c = slot.candidate;
       const r = c.route;
       if (r.methods !== null && !methodAllowed(r.methods, input.method)) continue;
       if (c.hosts !== null && !hostAllowed(c.hosts, c.hostWildcard, input.host)) continue;
-      if (slot.verify && !r.pathMatches(path)) continue;
+      const verify = slot.verify;
+      if (verify !== VERIFY_NONE) {
+        if (verify === VERIFY_IF_EMPTY && empty === -1) empty = hasEmptySegment(path) ? 1 : 0;
+        if ((verify === VERIFY_ALWAYS || empty === 1) && !r.pathMatches(path)) continue;
+      }
       if (r.headers !== null && !headersMatch(r.headers, input.rawHeaders)) continue;
       if (r.query !== null && !queryMatch(r.query, input.query)) continue;
       return r.result(path);
@@ -408,10 +425,21 @@ class CompiledRouter<T> implements Router<T> {
 }
 
 /**
+ * find-my-way's compiled mode (its tree turned into generated JavaScript) makes lookups 1.5-3x
+ * faster, but costs build time and memory per node: on by default up to this many nodes.
+ */
+const COMPILE_MAX_NODES = 1000;
+
+export interface BuildRouterOptions {
+  /** Compile the path tree to JavaScript. Default: when it has at most 1000 nodes (about 500 routes). */
+  readonly compileTree?: boolean;
+}
+
+/**
  * Builds the router for one config version. Throws RouterBuildError for a route it cannot compile
  * (invalid regular expression, unsupported path syntax, malformed host...).
  */
-export function buildRouter<T>(entries: readonly RouterEntry<T>[]): Router<T> {
+export function buildRouter<T>(entries: readonly RouterEntry<T>[], options: BuildRouterOptions = {}): Router<T> {
   const routes = entries.map((e) => new CompiledRoute(e));
 
   // The precedence order.
@@ -439,7 +467,7 @@ export function buildRouter<T>(entries: readonly RouterEntry<T>[]): Router<T> {
   const regexSlots: Slot<T>[] = [];
   for (const route of routes) {
     if (route.kind === KIND_REGEX) {
-      for (const c of candidatesOf.get(route)!) regexSlots.push(new Slot(c, true));
+      for (const c of candidatesOf.get(route)!) regexSlots.push(new Slot(c, VERIFY_ALWAYS));
       continue;
     }
     const shapes: boolean[] = route.kind === KIND_EXACT ? [false] : route.segs!.length === 0 ? [true] : [false, true];
@@ -448,7 +476,7 @@ export function buildRouter<T>(entries: readonly RouterEntry<T>[]): Router<T> {
       const pattern = treePattern(route.treeSegs!, open);
       let node = nodes.get(pattern);
       if (node === undefined) {
-        node = new TreeNode<T>(route.treeSegs!, open, pattern);
+        node = new TreeNode<T>(route.treeSegs!, open, pattern, route);
         nodes.set(pattern, node);
       }
       const rn: RouteNode<T> = { route, tree: node, segs: route.segs!, open };
@@ -474,14 +502,25 @@ export function buildRouter<T>(entries: readonly RouterEntry<T>[]): Router<T> {
       const slots: Slot<T>[] = [];
       for (const route of routesHere) {
         // No runtime check when every path of the node is a path of the route.
-        const covered = routeNodes.get(route)!.some((rn) => nodeWithin(node.segs, node.open, rn.segs, rn.open));
-        for (const c of candidatesOf.get(route)!) slots.push(new Slot(c, !covered));
+        const own = routeNodes.get(route)!;
+        const verify = own.some((rn) => nodeWithin(node.segs, node.open, rn.segs, rn.open, false))
+          ? VERIFY_NONE
+          : own.some((rn) => nodeWithin(node.segs, node.open, rn.segs, rn.open, true))
+            ? VERIFY_IF_EMPTY
+            : VERIFY_ALWAYS;
+        for (const c of candidatesOf.get(route)!) slots.push(new Slot(c, verify));
       }
       slots.sort(byRank);
       node.slots = slots.concat(regexSlots);
-      tree.on('GET', node.pattern, noHandler, node.slots);
+      try {
+        tree.on('GET', node.pattern, noHandler, node.slots);
+      } catch (err) {
+        // Not expected: parsePath only lets through what find-my-way accepts.
+        const r = node.route;
+        throw new RouterBuildError(r.index, r.name, `routes[${r.index}].path`, `unsupported path: ${err instanceof Error ? err.message : String(err)}`);
+      }
     }
-    if (process.env.MG_FMW_COMPILE === '1') tree.compile();
+    if (options.compileTree ?? nodes.size <= COMPILE_MAX_NODES) tree.compile();
   }
 
   const table: RouteTableRow[] = candidates.map((c, i) =>
