@@ -86,7 +86,7 @@ const TARGETS = [
     start: async (ctx, setup) => {
       const port = await freePort();
       const [host, upPort] = ctx.upstream.address;
-      return startNginx(ctx, 'nginx-proxy', 'proxy', port, (tmp) => `
+      return startNginx(ctx, 'nginx-proxy', 'proxy', port, () => `
   upstream bench {
     server ${host}:${upPort};
     keepalive ${nginxKeepalive(setup)};
@@ -415,29 +415,52 @@ function allowedCpus() {
   return { cpus };
 }
 
-// Per-CPU busy time from /proc/stat (Linux), to tell which core was the bottleneck of a run.
-function cpuTimes() {
+// CPU accounting from /proc (Linux), to tell which core was the bottleneck of a run and whether
+// something else on the machine took CPU time during it (another build, the test suite, a
+// neighbour VM). Per core: busy = not idle/iowait; steal = time the hypervisor gave elsewhere.
+// "Other" = busy time of all cores minus the CPU time of this script and its process groups
+// (wrk, upstream, target and their workers), in % of one core. Kernel time spent on our own
+// loopback traffic in softirq context is not charged to a process, so it is left out of both
+// sides (irq and softirq columns are not counted as busy for "other").
+function cpuSnapshot(ctx) {
   try {
-    const out = {};
+    const cores = {};
+    let procBusy = 0; // user+nice+system of all cores
     for (const m of fs.readFileSync('/proc/stat', 'utf8').matchAll(/^cpu(\d+) (.*)$/gm)) {
       const f = m[2].trim().split(/\s+/).map(Number);
-      const total = f.slice(0, 8).reduce((a, b) => a + b, 0); // user..steal; guest is inside user
-      out[m[1]] = { total, idle: f[3] + f[4], steal: f[7] ?? 0 };
+      cores[m[1]] = { total: f.slice(0, 8).reduce((x, y) => x + y, 0), idle: f[3] + f[4], steal: f[7] ?? 0 };
+      procBusy += f[0] + f[1] + f[2];
     }
-    return out;
+    const groups = new Set([...live].map((p) => p.child.pid));
+    let ours = 0;
+    for (const pid of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat;
+      try {
+        stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue; // exited meanwhile
+      }
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state)
+      if (Number(pid) === process.pid || groups.has(Number(f[2]))) ours += Number(f[11]) + Number(f[12]);
+    }
+    return { cores, procBusy, ours, at: process.hrtime.bigint() };
   } catch {
     return null;
   }
 }
-function cpuBusy(before, after) {
+
+function cpuUse(before, after) {
   if (!before || !after) return null;
-  const busy = {};
-  for (const [cpu, a] of Object.entries(after)) {
-    const b = before[cpu];
+  const cores = {};
+  for (const [cpu, a] of Object.entries(after.cores)) {
+    const b = before.cores[cpu];
     const dt = a.total - b.total;
-    busy[cpu] = { busy: dt > 0 ? 1 - (a.idle - b.idle) / dt : 0, steal: dt > 0 ? (a.steal - b.steal) / dt : 0 };
+    cores[cpu] = { busy: dt > 0 ? 1 - (a.idle - b.idle) / dt : 0, steal: dt > 0 ? (a.steal - b.steal) / dt : 0 };
   }
-  return busy;
+  const ticks = (Number(after.at - before.at) / 1e9) * 100; // USER_HZ is 100 on Linux
+  const other = Math.max(0, (after.procBusy - before.procBusy - (after.ours - before.ours)) / ticks);
+  return { cores, other };
 }
 
 function gitRevision() {
@@ -468,7 +491,10 @@ function ensureMeshgateBuilt() {
   }
   log(cliExists ? 'dist/ is older than src/: npm run build' : 'dist/cli/main.js missing: npm run build');
   const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000 });
-  if (r.status !== 0) return `meshgate CLI not built: npm run build failed (exit ${r.status ?? r.signal})`;
+  if (r.status !== 0) {
+    return `meshgate CLI not built: npm run build failed (exit ${r.status ?? r.signal})` +
+      (cliExists ? '; --no-build measures the dist/ that is there' : '');
+  }
   if (!fs.existsSync(MESHGATE_CLI)) return 'meshgate CLI not built: npm run build produced no dist/cli/main.js';
   return null;
 }
@@ -485,8 +511,8 @@ async function runWrk(ctx, url, { conns, seconds, headers = [] }) {
   // CPU use over the middle of the run (skipping wrk's connection set-up and the tail).
   let before = null;
   let after = null;
-  const t1 = setTimeout(() => (before = cpuTimes()), Math.min(500, seconds * 100));
-  const t2 = setTimeout(() => (after = cpuTimes()), seconds * 1000 - Math.min(500, seconds * 100));
+  const t1 = setTimeout(() => (before = cpuSnapshot(ctx)), Math.min(500, seconds * 100));
+  const t2 = setTimeout(() => (after = cpuSnapshot(ctx)), seconds * 1000 - Math.min(500, seconds * 100));
   await proc.exited;
   await Promise.race([proc.closed, sleep(2000)]);
   clearTimeout(watchdog);
@@ -494,7 +520,7 @@ async function runWrk(ctx, url, { conns, seconds, headers = [] }) {
   clearTimeout(t2);
   const text = proc.output();
   if (proc.exitCode !== 0) throw new Error(`wrk exited with ${proc.exitCode}\n${tail(text)}`);
-  return { ...parseWrk(text), cpuBusy: cpuBusy(before, after) };
+  return { ...parseWrk(text), cpu: cpuUse(before, after) };
 }
 
 const UNIT_US = { us: 1, ms: 1e3, s: 1e6, m: 60e6, h: 3600e6 };
@@ -523,12 +549,14 @@ function fmtMs(us) {
   const ms = us / 1000;
   return `${ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : ms.toFixed(0)} ms`;
 }
-// "0: 100%, 1: 96%", with the hypervisor's steal when it is noticeable ("1: 96% (steal 4%)").
-const fmtBusy = (b) =>
-  b
-    ? Object.entries(b)
+// "0: 100%, 1: 96%", with the hypervisor's steal when noticeable ("1: 96% (steal 4%)") and the
+// CPU used by other processes ("other 30%") when above OTHER_LOAD_WARN.
+const OTHER_LOAD_WARN = 0.05;
+const fmtCpu = (c) =>
+  c
+    ? Object.entries(c.cores)
         .map(([cpu, x]) => `${cpu}: ${Math.round(x.busy * 100)}%` + (x.steal >= 0.02 ? ` (steal ${Math.round(x.steal * 100)}%)` : ''))
-        .join(', ')
+        .join(', ') + (c.other >= OTHER_LOAD_WARN ? `; other ${Math.round(c.other * 100)}%` : '')
     : '';
 const fmtRatio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : '—');
 
@@ -551,7 +579,8 @@ function header(ctx) {
         (L.all.some((c) => L.load.includes(c) || L.upstream.includes(c)) ? '; multi-worker targets share cores with wrk and the upstream' : '')
       : `- Pinning: none (${ctx.pinWhy})`,
     `- Latency: p50/p90/p99 from wrk --latency, p99.9 from bench/wrk-report.lua; ratios are req/s against the nginx and direct rows of the same table; ` +
-      'CPU busy: each core over the measured run (/proc/stat; steal = time the hypervisor gave to other guests), 100% marks the bottleneck',
+      'CPU busy: each core over the measured run (/proc/stat), 100% marks the bottleneck; steal = time the hypervisor gave to other guests; ' +
+      'other = CPU time of processes outside this benchmark, in % of one core (rows marked ⚠ when above 5%)',
   ];
   return lines.join('\n');
 }
@@ -575,9 +604,13 @@ function table(ctx, scenario, results) {
     }
     const l = result.latency;
     const errs = result.errors ? Object.entries(result.errors).filter(([, n]) => n > 0) : [];
-    const mark = errs.length ? ' ⚠' : '';
+    const busyElsewhere = result.cpu && result.cpu.other >= OTHER_LOAD_WARN;
+    const mark = errs.length || busyElsewhere ? ' ⚠' : '';
+    if (busyElsewhere) {
+      notes.push(`${target.id}: other processes used ${Math.round(result.cpu.other * 100)}% of a core during the run; its numbers are disturbed, rerun when the machine is quiet`);
+    }
     lines.push(
-      `| ${target.id}${mark} | ${fmtInt(result.rps)} | ${fmtMs(l.p50)} | ${fmtMs(l.p90)} | ${fmtMs(l.p99)} | ${fmtMs(l['p99.9'])} | ${fmtRatio(result.rps, nginx)} | ${fmtRatio(result.rps, direct)} | ${fmtBusy(result.cpuBusy)} |`,
+      `| ${target.id}${mark} | ${fmtInt(result.rps)} | ${fmtMs(l.p50)} | ${fmtMs(l.p90)} | ${fmtMs(l.p99)} | ${fmtMs(l['p99.9'])} | ${fmtRatio(result.rps, nginx)} | ${fmtRatio(result.rps, direct)} | ${fmtCpu(result.cpu)} |`,
     );
     if (errs.length) {
       notes.push(`${target.id}: errors during the run: ${errs.map(([k, n]) => `${k === 'status' ? 'non-2xx/3xx' : k} ${n}`).join(', ')} (of ${fmtInt(result.requests)} requests)`);
@@ -610,7 +643,7 @@ and prints a markdown table per scenario (req/s, p50/p90/p99/p99.9, ratio vs ngi
 direct), also appended to bench/results/<YYYY-MM-DD>.md.
 
 Options:
-  --quick             ${3} s per run, 1 s warm-up, main scenario only (under a minute)
+  --quick             3 s per run, 1 s warm-up, main scenario only (under a minute)
   --duration N        seconds per measured run (default 8, or 3 with --quick)
   --warmup N          seconds of warm-up before each measured run (default 2, or 1 with --quick)
   --connections N     run the scenarios at N connections instead of their own counts
@@ -622,6 +655,10 @@ Options:
                       targets, all = multi-worker targets)
   --no-pin            do not pin processes to CPUs with taskset
   --no-write          do not write bench/results/
+  --wait-quiet N      on a shared machine: wait for quiet (other processes under 10% of a core)
+                      before starting, and measure a run again (up to 3 times) when other
+                      processes took over 5% of a core during it; N seconds of waiting at most
+                      over the whole run. Without it a busy machine is only reported (rows ⚠)
   --no-build          use dist/ as it is (no \`npm run build\` even when src/ is newer)
   -h, --help          this text
 
@@ -643,6 +680,7 @@ async function main() {
       cpus: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
+      'wait-quiet': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -702,6 +740,13 @@ async function main() {
       : ensureMeshgateBuilt();
   }
 
+  // Other work on the machine (a build, tests, another benchmark) skews every number. Say so
+  // before starting; with --wait-quiet N, wait for quiet (up to N seconds over the whole run)
+  // before the run and again before a measured run whose predecessor was disturbed.
+  const waitQuiet = o['wait-quiet'] !== undefined ? num('wait-quiet', o['wait-quiet'], 0) : 0;
+  ctx.quietDeadline = Date.now() + waitQuiet * 1000;
+  await untilQuiet(ctx, true);
+
   // Scenarios with the same setup (upstream body, meshgate route) share an upstream and one
   // start of each target.
   const groups = new Map();
@@ -731,9 +776,17 @@ async function main() {
         log(`${target.id}: starting`);
         handle = await target.start(ctx, setup);
         for (const s of group) {
-          if (warmup > 0) await runWrk(ctx, handle.url, { conns: s.conns, seconds: warmup, headers: s.headers });
-          const result = await runWrk(ctx, handle.url, { conns: s.conns, seconds: duration, headers: s.headers });
-          log(`${target.id}: ${s.id} @${s.conns}: ${fmtInt(result.rps)} req/s, p99 ${fmtMs(result.latency.p99)}`);
+          let result;
+          for (let attempt = 1; ; attempt++) {
+            if (warmup > 0) await runWrk(ctx, handle.url, { conns: s.conns, seconds: warmup, headers: s.headers });
+            result = await runWrk(ctx, handle.url, { conns: s.conns, seconds: duration, headers: s.headers });
+            const other = result.cpu?.other ?? 0;
+            log(`${target.id}: ${s.id} @${s.conns}: ${fmtInt(result.rps)} req/s, p99 ${fmtMs(result.latency.p99)}` +
+              (other >= OTHER_LOAD_WARN ? ` (disturbed: other processes ${Math.round(other * 100)}% of a core)` : ''));
+            if (other < OTHER_LOAD_WARN || attempt === 3 || Date.now() >= ctx.quietDeadline) break;
+            if (!(await untilQuiet(ctx, false))) break;
+            log(`${target.id}: ${s.id} @${s.conns}: measuring again`);
+          }
           results.get(s.id + s.conns).push({ target, result });
         }
       } catch (err) {
@@ -758,6 +811,31 @@ async function main() {
 }
 
 class Usage extends Error {}
+
+// Waits (until ctx.quietDeadline) for other processes to use under 10% of a core, sampling 1 s
+// at a time; true when quiet. `report` logs a busy machine even when there is no time to wait.
+async function untilQuiet(ctx, report) {
+  let waited = false;
+  for (;;) {
+    const before = cpuSnapshot(ctx);
+    await sleep(1000);
+    const other = cpuUse(before, cpuSnapshot(ctx))?.other ?? 0;
+    if (other < 0.1) {
+      if (waited) log('machine quiet again');
+      return true;
+    }
+    if (Date.now() >= ctx.quietDeadline) {
+      if (report || waited) {
+        log(`warning: the machine is busy: other processes use ${Math.round(other * 100)}% of a core; results will be disturbed` +
+          (ctx.opts['wait-quiet'] ? ' (--wait-quiet time used up)' : ' (--wait-quiet N waits for quiet)'));
+      }
+      return false;
+    }
+    if (!waited) log(`machine busy (other processes: ${Math.round(other * 100)}% of a core), waiting...`);
+    waited = true;
+    await sleep(2000);
+  }
+}
 
 // --cpus 'load=0;upstream=1;proxy=1;all=0-1': overrides entries of the CPU layout.
 function parseCpus(spec) {
