@@ -28,6 +28,8 @@ export class RequestContext {
   readonly chunked: boolean;
   readonly teTrailers: boolean;
 
+  /** How many Host fields the request carried (exactly one is valid in HTTP/1.1). */
+  hostFields = 0;
   route: CompiledRoute | null = null;
   params: Readonly<Record<string, string>> | null = null;
   matchedPath = '';

@@ -47,6 +47,9 @@ export function buildUpstreamHead(ctx: RequestContext, target: string, client: C
     head += name + ': ' + raw[i + 1]! + '\r\n';
   }
   if (hostRewrite !== null) head += 'host: ' + hostRewrite + '\r\n';
+  // Only an HTTP/1.0 request can come without Host (1.1 ones are refused): the upstream request is
+  // HTTP/1.1, which requires one, so name the endpoint.
+  else if (!sawHost) head += 'host: ' + ctx.endpoint!.address + '\r\n';
   const clientIp = client.remoteAddress;
   head += 'x-forwarded-for: ' + (xff === '' ? clientIp : xff + ', ' + clientIp) + '\r\n';
   head += 'x-forwarded-proto: ' + client.proto + '\r\n';

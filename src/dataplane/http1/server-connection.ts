@@ -41,6 +41,14 @@ const PAUSE_UPSTREAM = 1;
 const PAUSE_QUEUE = 2;
 /** Body bytes buffered for a queued pipelined request before the socket stops reading. */
 const QUEUE_BUFFER_LIMIT = 64 * 1024;
+/** Pipelined requests parsed ahead of the one being answered before the socket stops reading. */
+const QUEUE_LENGTH_LIMIT = 32;
+/**
+ * After we close our side, how long we keep reading (and dropping) what the client still sends
+ * until its FIN: closing a socket with unread input makes the kernel send a reset, which can
+ * destroy the response the client has not read yet (the "lingering close" of nginx and Apache).
+ */
+const LINGER_MS = 2000;
 const MAX_REQUEST_ID_LENGTH = 200;
 
 export class ServerConnection implements UpstreamResponseHandler {
@@ -55,8 +63,17 @@ export class ServerConnection implements UpstreamResponseHandler {
   private headerAcc: string[] | null = null;
   private urlAcc = '';
   private pauseReasons = 0;
+  /** No new requests: close once the ones already received are answered. */
   private closing = false;
+  /** We ended our side (endConnection); input is now only drained. */
+  private ended = false;
   private closed = false;
+  /**
+   * A parse error that came after requests still to be answered: they are answered first, in
+   * order (RFC 9112 section 9.3.2), then this error, then the connection closes.
+   */
+  private deferredError: ErrorCode | null = null;
+  private deferredDetail = '';
   private inExecute = false;
   private corkedUpstream: UpstreamConnection | null = null;
 
@@ -73,6 +90,9 @@ export class ServerConnection implements UpstreamResponseHandler {
     (parser as unknown as { conn: ServerConnection }).conn = this;
     this.parser = parser;
     (socket as unknown as { conn: ServerConnection }).conn = this;
+    // A client may half-close after its request (shutdown(SHUT_WR), `nc -N`): its response must
+    // still be written, so our side ends only when we say so (handleEnd / endConnection).
+    socket.allowHalfOpen = true;
     socket.setTimeout(idleTimeoutMs);
     socket.on('data', onSocketData);
     socket.on('drain', onSocketDrain);
@@ -89,22 +109,30 @@ export class ServerConnection implements UpstreamResponseHandler {
   /** Graceful close: now if idle, otherwise after the current response (which says `Connection: close`). */
   closeWhenIdle(): void {
     this.closing = true;
-    if (this.idle) this.socket.end();
+    if (this.idle) this.endConnection();
   }
 
   // ---- downstream socket ----
 
   handleData(data: Buffer): void {
-    if (this.closing && this.idle) return;
+    // After we decided to close (or a parse error is waiting its turn), input is only drained.
+    if (this.ended || this.deferredError !== null) return;
     this.inExecute = true;
-    const ret = this.parser.execute(data);
+    let ret = this.parser.execute(data);
+    // llhttp stops after a request that asks to switch protocols (`Connection: upgrade` with
+    // `Upgrade`, or CONNECT) and returns how far it got. meshgate does not upgrade here: Upgrade
+    // is hop-by-hop, so that request was proxied as a plain one and what follows is the next one.
+    while (typeof ret === 'number' && ret > 0 && ret < data.length && !this.ended && this.deferredError === null && !this.closed) {
+      data = data.subarray(ret);
+      ret = this.parser.execute(data);
+    }
     this.inExecute = false;
     const up = this.corkedUpstream;
     if (up !== null) {
       this.corkedUpstream = null;
       up.uncork();
     }
-    if (typeof ret !== 'number') this.handleParseError(ret);
+    if (typeof ret !== 'number' && !this.ended) this.handleParseError(ret);
   }
 
   handleDrain(): void {
@@ -113,14 +141,21 @@ export class ServerConnection implements UpstreamResponseHandler {
   }
 
   handleTimeout(): void {
-    // Only an idle keep-alive connection times out; a busy one is governed by the route timeout.
-    if (this.idle) this.socket.destroy();
+    // An idle keep-alive connection, a client silent in the middle of sending its request (not
+    // held back by us: no pause), or a closed connection whose client never sent its FIN. A
+    // connection waiting for its response is governed by the route timeout instead.
+    if (this.idle || this.ended || (this.receiving !== null && this.pauseReasons === 0)) this.socket.destroy();
   }
 
   handleEnd(): void {
-    // The client half-closed. Finish the response in progress (if any), then close.
-    if (this.idle) this.socket.end();
-    else this.closing = true;
+    // The client half-closed. A request it was still sending can never complete: abort it (and
+    // its upstream request, in handleClose). Otherwise answer what was received, then close.
+    if (this.receiving !== null && !this.ended) {
+      this.socket.destroy();
+      return;
+    }
+    this.closing = true;
+    if (this.idle) this.endConnection();
   }
 
   handleClose(): void {
@@ -147,18 +182,31 @@ export class ServerConnection implements UpstreamResponseHandler {
   private handleParseError(err: ParserError): void {
     const code: ErrorCode = err.code === 'HPE_HEADER_OVERFLOW' ? 'MG_HEADERS_TOO_LARGE' : 'MG_BAD_REQUEST';
     const detail = err.reason ? `${err.reason}` : 'malformed HTTP/1.1 request';
-    const ctx = this.receiving ?? this.active;
-    this.closing = true;
-    this.queue.length = 0;
-    if (ctx !== null && ctx === this.active && !ctx.responseStarted) {
-      this.sendError(ctx, code, detail);
-    } else if (this.active === null) {
-      this.writeProblem(code, detail, randomUUID(), true);
-      this.socket.end();
-    }
-    // Otherwise the bad bytes follow a request still being answered: it finishes, then we close.
+    // The parser cannot continue after an error: nothing after this point is read as a request.
+    const rx = this.receiving;
     this.receiving = null;
-    this.socket.pause();
+    if (rx !== null) {
+      // The error is in the body of a request already parsed (a bad chunk, for instance).
+      rx.discardBody = true;
+      rx.closeAfter = true;
+      if (rx === this.active) {
+        // It is the one being answered: answer it with the error (aborting its upstream
+        // request), or cut the connection when its response has already begun.
+        if (!rx.responseStarted) this.sendError(rx, code, detail);
+        else this.socket.destroy();
+        return;
+      }
+      // It is the last pipelined request waiting its turn: the error takes its place.
+      if (this.queue[this.queue.length - 1] === rx) this.queue.pop();
+    }
+    if (this.active === null) {
+      this.writeProblem(code, detail, randomUUID(), true, false);
+      this.endConnection();
+    } else {
+      // Requests before the bad bytes are answered first (finishExchange sends the error).
+      this.deferredError = code;
+      this.deferredDetail = detail;
+    }
   }
 
   private pause(reason: number): void {
@@ -196,8 +244,12 @@ export class ServerConnection implements UpstreamResponseHandler {
     }
     const target = this.urlAcc + (url ?? '');
     this.urlAcc = '';
+    // A response that closes the connection was chosen while this buffer was being parsed: the
+    // requests after it are not ours to answer.
+    if (this.ended) return 0;
 
     let host = '';
+    let hostFields = 0;
     let requestId = '';
     let expectContinue = false;
     let contentLength = -1;
@@ -208,7 +260,9 @@ export class ServerConnection implements UpstreamResponseHandler {
       // Cheap length filter before lower-casing: only a few names matter here.
       switch (name.length) {
         case 4:
-          if (host === '' && name.toLowerCase() === 'host') host = raw[i + 1]!;
+          if (name.toLowerCase() === 'host') {
+            if (hostFields++ === 0) host = raw[i + 1]!;
+          }
           break;
         case 2:
           if (name.toLowerCase() === 'te' && raw[i + 1]!.toLowerCase().includes('trailers')) teTrailers = true;
@@ -233,12 +287,14 @@ export class ServerConnection implements UpstreamResponseHandler {
       clientId ? requestId : randomUUID(), clientId, this.host.snapshot, METHODS[methodIndex] ?? 'GET', target, raw, minor,
       keepAlive && !this.closing, host, expectContinue, contentLength, chunked, teTrailers,
     );
+    ctx.hostFields = hostFields;
     this.receiving = ctx;
     if (this.active === null) {
       this.active = ctx;
       this.startRequest(ctx);
     } else {
       this.queue.push(ctx);
+      if (this.queue.length >= QUEUE_LENGTH_LIMIT) this.pause(PAUSE_QUEUE);
     }
     return 0;
   }
@@ -266,13 +322,22 @@ export class ServerConnection implements UpstreamResponseHandler {
     if (ctx === null) return;
     this.receiving = null;
     ctx.requestComplete = true;
-    if (ctx === this.active && ctx.upstream !== null && !ctx.discardBody) this.endBody(ctx, ctx.upstream);
-    if (this.closing && this.active === null) this.socket.end();
+    if (ctx === this.active) {
+      if (ctx.upstream !== null && !ctx.discardBody) this.endBody(ctx, ctx.upstream);
+      if (ctx.route !== null) this.armTimer(ctx);
+    }
+    if (this.closing && this.active === null) this.endConnection();
   }
 
   // ---- the exchange ----
 
   private startRequest(ctx: RequestContext): void {
+    if (ctx.hostFields !== 1 && (ctx.hostFields > 1 || ctx.versionMinor >= 1)) {
+      // RFC 9112 section 3.2: an HTTP/1.1 request without Host, or any request with two, is a 400.
+      ctx.closeAfter = true;
+      this.sendError(ctx, 'MG_BAD_REQUEST', ctx.hostFields === 0 ? 'HTTP/1.1 request without a Host header' : 'more than one Host header');
+      return;
+    }
     const snapshot = ctx.snapshot;
     const match = snapshot.router.match({ method: ctx.method, host: routingHost(ctx.host), path: ctx.path, query: ctx.search.slice(1), rawHeaders: ctx.rawHeaders });
     if (match === null) {
@@ -287,8 +352,16 @@ export class ServerConnection implements UpstreamResponseHandler {
       this.sendError(ctx, 'MG_BODY_TOO_LARGE', `request body exceeds ${route.maxBodyBytes} bytes`);
       return;
     }
-    ctx.timer = setTimeout(onRequestTimeout, route.timeoutMs, this, ctx);
+    if (ctx.requestComplete) this.armTimer(ctx);
     this.dispatch(ctx, false);
+  }
+
+  /**
+   * The route timeout counts from the end of the request (as Envoy's route timeout does), so an
+   * upload takes as long as it needs; a client that stalls mid-request meets the idle timeout.
+   */
+  private armTimer(ctx: RequestContext): void {
+    if (ctx.timer === null && !ctx.responseStarted) ctx.timer = setTimeout(onRequestTimeout, ctx.route!.timeoutMs, this, ctx);
   }
 
   /** Picks an endpoint and writes the request to one of its connections. */
@@ -356,7 +429,8 @@ export class ServerConnection implements UpstreamResponseHandler {
     ctx.status = status;
     ctx.upstreamKeepAlive = keepAlive;
     const noBody = ctx.method === 'HEAD';
-    const closeAfter = ctx.closeAfter || !ctx.clientKeepAlive || this.closing || this.host.draining || !ctx.requestComplete;
+    // A closing connection still answers the pipelined requests it has; the last one says close.
+    const closeAfter = ctx.closeAfter || !ctx.clientKeepAlive || (this.closing && this.queue.length === 0) || this.host.draining || !ctx.requestComplete;
     const framing = buildClientHead(ctx, status, reason, raw, noBody, closeAfter);
     ctx.closeAfter = closeAfter || framing.closeDelimited;
     ctx.responseChunked = framing.chunked;
@@ -389,7 +463,9 @@ export class ServerConnection implements UpstreamResponseHandler {
     const ctx = this.active!;
     const up = ctx.upstream!;
     ctx.upstream = null;
-    if (ctx.responseChunked) this.socket.write(ctx.teTrailers || ctx.responseTrailers === null ? chunkedTerminator(ctx.responseTrailers) : '0\r\n\r\n', 'latin1');
+    // Trailers are forwarded whether or not the client sent `TE: trailers`: every HTTP/1.1
+    // recipient parses a trailer section and may drop it (RFC 9112 section 7.1.2).
+    if (ctx.responseChunked) this.socket.write(chunkedTerminator(ctx.responseTrailers), 'latin1');
     up.socket.resume();
     ctx.endpoint!.pool.release(up, ctx.upstreamKeepAlive && ctx.requestSent, Date.now());
     this.finishExchange(ctx);
@@ -452,21 +528,25 @@ export class ServerConnection implements UpstreamResponseHandler {
       ctx.upstream = null;
       up.destroy();
     }
-    const closeAfter = ctx.closeAfter || !ctx.requestComplete || !ctx.clientKeepAlive || this.closing || this.host.draining;
+    // Keep the connection when the request is whole: a bodiless request is complete once its head
+    // is parsed (its message-complete event follows within the same parse). A body not yet read
+    // would have to be drained first, so then the connection closes instead.
+    const closeAfter = ctx.closeAfter || (!ctx.requestComplete && ctx.hasBody) || !ctx.clientKeepAlive || (this.closing && this.queue.length === 0) || this.host.draining;
     ctx.closeAfter = closeAfter;
     ctx.responseStarted = true;
     ctx.status = ERRORS[code].status;
     if (ERRORS[code].source !== 'downstream') this.host.logger.warn({ requestId: ctx.id, code, detail, route: ctx.route?.name }, 'request failed');
-    this.writeProblem(code, detail, ctx.id, closeAfter);
+    this.writeProblem(code, detail, ctx.id, closeAfter, ctx.method === 'HEAD');
     this.finishExchange(ctx);
   }
 
-  private writeProblem(code: ErrorCode, detail: string, requestId: string, close: boolean): void {
+  /** A problem+json response; for HEAD only its head (with the length the body would have). */
+  private writeProblem(code: ErrorCode, detail: string, requestId: string, close: boolean, headOnly: boolean): void {
     const status = ERRORS[code].status;
     const body = problemBody(code, detail, requestId);
     this.socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${PROBLEM_CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-        `x-request-id: ${requestId}\r\n${close ? 'connection: close\r\n' : ''}\r\n${body}`,
+        `x-request-id: ${requestId}\r\n${close ? 'connection: close\r\n' : ''}\r\n${headOnly ? '' : body}`,
     );
   }
 
@@ -476,9 +556,7 @@ export class ServerConnection implements UpstreamResponseHandler {
     this.active = null;
     this.resume(PAUSE_UPSTREAM);
     if (ctx.closeAfter) {
-      this.closing = true;
-      this.queue.length = 0;
-      this.socket.end();
+      this.endConnection();
       return;
     }
     const next = this.queue.shift();
@@ -486,8 +564,29 @@ export class ServerConnection implements UpstreamResponseHandler {
       this.active = next;
       if (this.queue.length === 0) this.resume(PAUSE_QUEUE);
       this.startRequest(next);
+    } else if (this.deferredError !== null) {
+      this.writeProblem(this.deferredError, this.deferredDetail, randomUUID(), true, false);
+      this.endConnection();
     } else if (this.closing) {
-      this.socket.end();
+      this.endConnection();
+    }
+  }
+
+  /**
+   * Ends our side once what is written has gone out. Reading goes on, dropped by handleData,
+   * until the client's FIN or LINGER_MS (see LINGER_MS): a paused socket would never see the FIN.
+   */
+  private endConnection(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.closing = true;
+    this.queue.length = 0;
+    this.receiving = null;
+    this.socket.end();
+    if (!this.closed) {
+      this.pauseReasons = 0;
+      this.socket.setTimeout(LINGER_MS);
+      this.socket.resume();
     }
   }
 }

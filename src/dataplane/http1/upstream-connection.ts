@@ -59,6 +59,8 @@ export class UpstreamConnection {
   private readonly parser: HTTPParserInstance;
   private headerAcc: string[] | null = null;
   private inBody = false;
+  /** The upstream sent its FIN: never hand this connection out again, even before 'close'. */
+  private peerEnded = false;
   private lastError: Error | null = null;
   private timedOutConnect = false;
   private readonly connectTimeoutMs: number;
@@ -122,6 +124,7 @@ export class UpstreamConnection {
 
   /** @internal socket 'end': a close-delimited body ends here. */
   handleEnd(): void {
+    this.peerEnded = true;
     if (this.handler !== null && this.inBody) {
       const ret = this.parser.finish();
       if (ret !== undefined && typeof ret !== 'number') this.fail('MG_UPSTREAM_BAD_RESPONSE', ret);
@@ -175,7 +178,12 @@ export class UpstreamConnection {
     }
     const handler = this.handler;
     if (handler === null) return 1;
-    if (status >= 100 && status < 200 && status !== 101) {
+    if (status === 101) {
+      // We never ask for an upgrade (Upgrade is not forwarded): a 101 cannot be relayed.
+      this.fail('MG_UPSTREAM_BAD_RESPONSE', new Error('unsolicited 101 Switching Protocols'));
+      return 1;
+    }
+    if (status >= 100 && status < 200) {
       // Interim response (100 Continue, 103 Early Hints): relay it, then expect the final one.
       handler.onUpstreamHead(status, reason ?? '', headers, versionMinor, keepAlive);
       return 1;
@@ -200,9 +208,9 @@ export class UpstreamConnection {
     if (handler !== null) handler.onUpstreamComplete(keepAlive);
   }
 
-  /** Bytes the parser saw for a 1xx are not a final response; reset the flag then. */
+  /** Open, idle, not closed by the upstream: it may carry the next request. */
   get readyForReuse(): boolean {
-    return !this.closed && this.handler === null && !this.inBody && this.connected;
+    return !this.closed && !this.peerEnded && this.handler === null && !this.inBody && this.connected;
   }
 
   /** @internal */
