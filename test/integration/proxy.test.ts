@@ -179,6 +179,19 @@ describe('proxy: headers, request id, paths, methods', () => {
     assert.equal(echoOf((await httpRequest(gw.port, { path: '/strip/a%2Fb/%7E?x=%2F' })).body).url, '/a%2Fb/%7E?x=%2F');
   });
 
+  test('paths with dot segments (also percent-encoded) are refused with 400; dots inside names pass', async () => {
+    const before = up.requests;
+    for (const path of ['/strip/../admin', '/a/./b', '/a/%2e%2E/b', '/a/.%2e', '/..']) {
+      const { responses, conn } = await rawRequest(gw.port, `GET ${path} HTTP/1.1\r\nHost: a\r\n\r\n`);
+      conn.destroy();
+      assert.equal(responses[0]!.status, 400, path);
+      assert.equal(responses[0]!.headers['content-type'], 'application/problem+json', path);
+    }
+    assert.equal(up.requests, before, 'no dot-segment request reached the upstream');
+    const ok = echoOf((await httpRequest(gw.port, { path: '/files/v1.2/.well-known/x..y' })).body);
+    assert.equal(ok.url, '/files/v1.2/.well-known/x..y');
+  });
+
   test('stripPrefix removes the matched prefix (segment-aware) and keeps the query', async () => {
     assert.equal(echoOf((await httpRequest(gw.port, { path: '/strip/users/7?x=1' })).body).url, '/users/7?x=1');
     assert.equal(echoOf((await httpRequest(gw.port, { path: '/strip' })).body).url, '/');

@@ -47,7 +47,7 @@ export const RouteSchema = Type.Object(
     stripPrefix: Type.Optional(Type.Boolean({ description: 'Remove the matched path prefix before forwarding (PathPrefix routes). Default false.' })),
     rewrite: Type.Optional(RewriteSchema),
     hostRewrite: Type.Optional(Type.String({ minLength: 1, description: 'Host header sent upstream. The client Host is preserved when omitted.' })),
-    timeoutSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Overall deadline for the upstream response headers; 504 when it passes. Default 30.' })),
+    timeoutSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Deadline for the upstream response headers, counted from the end of the request (as Envoy\'s route timeout); 504 when it passes and the upstream request is aborted. Default 30.' })),
     maxBodyBytes: Type.Optional(Type.Integer({ minimum: 0, description: 'Largest request body accepted on this route (413 above). Overrides the top-level maxBodyBytes.' })),
     rateLimitRps: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Requests per second per client IP (token bucket, burst = rate). Accepted now; enforced by the rate-limiting capability.' })),
     circuitBreaker: Type.Optional(CircuitBreakerSchema),

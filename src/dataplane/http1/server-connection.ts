@@ -338,6 +338,12 @@ export class ServerConnection implements UpstreamResponseHandler {
       this.sendError(ctx, 'MG_BAD_REQUEST', ctx.hostFields === 0 ? 'HTTP/1.1 request without a Host header' : 'more than one Host header');
       return;
     }
+    if (hasDotSegment(ctx.path)) {
+      // `/public/../admin` would match a `/public` route here and reach `/admin` upstream once
+      // the upstream resolves it: such paths are refused rather than guessed at.
+      this.sendError(ctx, 'MG_BAD_REQUEST', 'the path contains a "." or ".." segment');
+      return;
+    }
     const snapshot = ctx.snapshot;
     const match = snapshot.router.match({ method: ctx.method, host: routingHost(ctx.host), path: ctx.path, query: ctx.search.slice(1), rawHeaders: ctx.rawHeaders });
     if (match === null) {
@@ -601,6 +607,20 @@ function clearRequestTimer(ctx: RequestContext): void {
 function errorText(err: Error): string {
   const code = (err as NodeJS.ErrnoException).code;
   return code ?? err.message;
+}
+
+/**
+ * True if the path has a `.` or `..` segment, also percent-encoded (`%2e`), which upstreams
+ * commonly decode. The common path (no '.' or '%' right after a '/') costs one indexOf each.
+ */
+export function hasDotSegment(path: string): boolean {
+  if (path.indexOf('/.') < 0 && path.indexOf('/%') < 0) return false;
+  const segments = path.split('/');
+  for (let i = 1; i < segments.length; i++) {
+    const s = segments[i]!.toLowerCase();
+    if (s === '.' || s === '..' || s === '%2e' || s === '%2e%2e' || s === '.%2e' || s === '%2e.') return true;
+  }
+  return false;
 }
 
 /** Host header -> lower-case name without port, for routing. */
