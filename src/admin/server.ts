@@ -2,6 +2,7 @@
  * The admin listener (default 127.0.0.1:9901): Kubernetes-style probes, the effective config
  * (secrets redacted) and the compiled route table. Not on the data path, so plain node:http.
  */
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type net from 'node:net';
 import { redactConfig } from '../config/redact.js';
@@ -47,9 +48,18 @@ export class AdminServer {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const url = new URL(req.url ?? '/', 'http://admin');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://admin');
+    } catch {
+      // e.g. an absolute-form target `http://[`: answer it, never throw out of the request handler.
+      return problem(res, 'MG_BAD_REQUEST', 'malformed request target');
+    }
     const s = this.source;
-    if (req.method !== 'GET' && req.method !== 'HEAD') return problem(res, 'MG_METHOD_NOT_ALLOWED', 'the admin API only answers GET');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      return problem(res, 'MG_METHOD_NOT_ALLOWED', `the admin API only answers GET and HEAD, not ${req.method ?? ''}`);
+    }
     switch (url.pathname) {
       case '/livez':
         return json(res, 200, { status: 'ok' });
@@ -93,8 +103,11 @@ function text(res: http.ServerResponse, body: string): void {
   res.end(body);
 }
 
+/** A problem+json answer; like the data plane's, its `instance` is the request id (the client's, or a new one). */
 function problem(res: http.ServerResponse, code: ErrorCode, detail: string): void {
-  const body = problemBody(code, detail, 'admin');
-  res.writeHead(ERRORS[code].status, { 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
+  const header = res.req.headers['x-request-id'];
+  const requestId = typeof header === 'string' && header !== '' && header.length <= 200 ? header : randomUUID();
+  const body = problemBody(code, detail, requestId);
+  res.writeHead(ERRORS[code].status, { 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(body), 'x-request-id': requestId });
   res.end(body);
 }

@@ -21,9 +21,9 @@ export type ApiGatewayOptions = Omit<GatewayConfig, 'routes' | 'services'> & Mes
 const MESH_KEYS = ['meshType', 'mtlsMode', 'sidecarPort', 'controlPlaneEndpoint'] as const;
 
 export class ApiGateway {
-  private readonly base: GatewayConfig;
-  private readonly routes: RouteConfig[];
-  private readonly services: Record<string, ServiceConfig>;
+  private base: GatewayConfig;
+  private routes: RouteConfig[];
+  private services: Record<string, ServiceConfig>;
   private runtime: GatewayRuntime | null = null;
   private readonly logger: Logger | undefined;
   private readonly configFile: string | undefined;
@@ -74,23 +74,48 @@ export class ApiGateway {
   async listen(port?: number, host?: string): Promise<number> {
     if (this.runtime !== null) throw new Error('ApiGateway.listen() was already called');
     const config = validateConfig(this.toConfig(), this.configFile ?? '(api)');
-    this.runtime = new GatewayRuntime(config, { configFile: this.configFile, logger: this.logger, defaultWorkers: this.configFile ? 'auto' : 1 });
-    return this.runtime.start(port, host);
+    const runtime = new GatewayRuntime(config, { configFile: this.configFile, logger: this.logger, defaultWorkers: this.configFile ? 'auto' : 1 });
+    this.runtime = runtime;
+    try {
+      return await runtime.start(port, host);
+    } catch (err) {
+      // Nothing is left listening (e.g. EADDRINUSE): listen() may be called again.
+      this.runtime = null;
+      throw err;
+    }
   }
 
   /**
    * Applies a new config: `config` when given, else the routes and services staged since
-   * (or the config file, for a file-based gateway). The old version keeps serving when the new
-   * one is invalid, and the error is thrown. Resolves with the new version number.
+   * (or the config file, for a file-based gateway). Resolves with the new version number.
+   * When the new config is invalid, the old version keeps serving, the error is thrown (a
+   * ConfigError naming each key path) and the refused staged changes are dropped, so the next
+   * addRoute/addService + reload starts from what serves.
    */
   async reload(config?: GatewayConfig): Promise<number> {
     const runtime = this.requireRuntime();
-    if (config !== undefined) return runtime.reload(config);
-    if (this.configFile !== undefined) return runtime.reload();
-    return runtime.reload(this.toConfig());
+    if (config === undefined && this.configFile !== undefined) return runtime.reload();
+    try {
+      return await runtime.reload(config ?? this.toConfig());
+    } finally {
+      // The staging area now mirrors what serves: a full `config` becomes the base for later
+      // addRoute/addService calls, and staged changes that were refused are dropped (there is
+      // no way to take back a bad addRoute, so keeping it would fail every later reload).
+      this.adopt(runtime.config);
+    }
   }
 
-  /** Graceful shutdown: drains in-flight requests, then closes everything. */
+  private adopt(config: GatewayConfig): void {
+    const { routes, services, ...base } = config;
+    this.base = base;
+    this.routes = [...(routes ?? [])];
+    this.services = { ...(services ?? {}) };
+  }
+
+  /**
+   * Graceful shutdown: readiness turns 503, in-flight requests finish (drainDelaySeconds,
+   * drainTimeoutSeconds), then every listener closes. Calling it again waits for the same shutdown.
+   */
   async close(): Promise<void> {
     await this.runtime?.shutdown();
   }

@@ -83,17 +83,19 @@ async function start(file: string): Promise<number> {
   let gateway: ApiGateway;
   try {
     gateway = await ApiGateway.fromConfigFile(file);
-    await gateway.listen();
   } catch (err) {
-    if (err instanceof ConfigError) return reportConfigError(err);
-    process.stderr.write(`meshgate: cannot start: ${(err as Error).message}\n`);
-    return EXIT.failed;
+    return reportConfigError(err);
   }
-  const runtime = gateway.runtimeOrNull!;
-  let stopping = false;
+  // Signal handlers go in before listening: a SIGTERM during start-up stops the gateway as soon
+  // as it is up (rather than killing it half-started), and a SIGHUP must never kill it.
+  let running = false;
+  let stopSignal: string | null = null;
+  let reloadPending = false;
   const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+    if (stopSignal !== null) return;
+    stopSignal = signal;
+    if (!running) return; // handled once listen() settles
+    const runtime = gateway.runtimeOrNull!;
     runtime.logger.info({ event: 'signal', signal }, `received ${signal}`);
     gateway.close().then(
       () => process.exit(EXIT.ok),
@@ -103,9 +105,30 @@ async function start(file: string): Promise<number> {
       },
     );
   };
+  const hangup = () => {
+    if (running) void gateway.runtimeOrNull!.reloadFromFile('SIGHUP');
+    else reloadPending = true;
+  };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGHUP', () => void runtime.reloadFromFile('SIGHUP'));
+  process.on('SIGHUP', hangup);
+  try {
+    await gateway.listen();
+  } catch (err) {
+    if (err instanceof ConfigError) return reportConfigError(err);
+    process.stderr.write(`meshgate: cannot start: ${(err as Error).message}\n`);
+    // Nothing else keeps the process alive, but the signal handlers above would swallow a
+    // SIGTERM from now on: exit explicitly.
+    process.exit(EXIT.failed);
+  }
+  running = true;
+  if (stopSignal !== null) {
+    const signal: string = stopSignal;
+    stopSignal = null;
+    stop(signal);
+  } else if (reloadPending) {
+    hangup();
+  }
   return -1; // keep running
 }
 

@@ -11,7 +11,11 @@ import { compileSnapshot, DEFAULTS, type Snapshot } from './snapshot.js';
 
 export class DataPlane implements ConnectionHost {
   snapshot: Snapshot;
+  /** Shutting down: responses carry `Connection: close` (read by every connection). */
   draining = false;
+  /** New connections are taken (false once the drain delay is over). */
+  private accepting = true;
+  private drainPromise: Promise<void> | null = null;
   readonly logger: Logger;
   readonly pools = new PoolRegistry();
   private readonly connections = new Set<ServerConnection>();
@@ -48,7 +52,7 @@ export class DataPlane implements ConnectionHost {
   }
 
   private accept(socket: net.Socket): void {
-    if (this.draining) {
+    if (!this.accepting) {
       socket.destroy();
       return;
     }
@@ -62,24 +66,36 @@ export class DataPlane implements ConnectionHost {
   }
 
   /**
-   * Graceful stop: no new connections; idle keep-alive connections close now, busy ones after
-   * their response (sent with `Connection: close`); whatever is left after `timeoutMs` is cut.
+   * Graceful stop, in two steps:
+   * 1. for `delayMs` (drainDelaySeconds) keep accepting and serving, so load balancers that have
+   *    not yet seen /readyz turn 503 lose nothing; every response now says `Connection: close`,
+   *    so keep-alive clients move to new connections (elsewhere, once the balancer has caught up);
+   * 2. then stop accepting; idle keep-alive connections close now, busy ones after their
+   *    response; whatever is left after `timeoutMs` (drainTimeoutSeconds) is cut.
+   * Calling it again returns the same promise.
    */
-  async drain(timeoutMs: number = DEFAULTS.drainTimeoutSeconds * 1000): Promise<void> {
+  drain(delayMs = 0, timeoutMs: number = DEFAULTS.drainTimeoutSeconds * 1000): Promise<void> {
+    this.drainPromise ??= this.runDrain(delayMs, timeoutMs);
+    return this.drainPromise;
+  }
+
+  private async runDrain(delayMs: number, timeoutMs: number): Promise<void> {
     this.draining = true;
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+    this.accepting = false;
     const server = this.server;
-    const closed = server === null ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()));
+    const closed = server === null || !server.listening ? Promise.resolve() : new Promise<void>((resolve) => server.close(() => resolve()));
     for (const conn of this.connections) conn.closeWhenIdle();
     if (this.connections.size > 0) {
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timeoutMs);
-        timer.unref();
         this.drained = () => {
           clearTimeout(timer);
           resolve();
         };
       });
     }
+    this.drained = null;
     for (const conn of this.connections) conn.socket.destroy();
     await closed;
     this.pools.close();

@@ -39,8 +39,10 @@ export class GatewayRuntime implements AdminSource {
   private runner: Runner | null = null;
   private admin: AdminServer | null = null;
   private watcher: FSWatcher | null = null;
+  private debounce: NodeJS.Timeout | null = null;
   private lastFileText: string | null = null;
   private reloadChain: Promise<unknown> = Promise.resolve();
+  private shutdownPromise: Promise<void> | null = null;
   private readonly options: RuntimeOptions;
   readonly reloads = { succeeded: 0, failed: 0 };
 
@@ -65,12 +67,20 @@ export class GatewayRuntime implements AdminSource {
   }
 
   status(): Record<string, unknown> {
+    const runner = this.runner;
     return {
       state: this.state,
       version: this.version,
-      workers: { expected: this.runner?.expectedWorkers ?? 0, live: this.runner?.liveWorkers ?? 0 },
-      reloads: this.reloads,
+      pid: process.pid,
+      workers: {
+        expected: runner?.expectedWorkers ?? 0,
+        live: runner?.liveWorkers ?? 0,
+        restarts: runner instanceof ClusterRunner ? runner.restarts : 0,
+        processes: runner?.workerStatus() ?? [],
+      },
+      reloads: { ...this.reloads },
       listen: { port: this.port },
+      admin: { port: this.adminPort },
     };
   }
 
@@ -84,9 +94,14 @@ export class GatewayRuntime implements AdminSource {
     this.state = 'starting';
     const cfg = this.config;
     if (cfg.admin !== false) {
-      this.admin = new AdminServer(this);
-      const a = await this.admin.listen(cfg.admin?.host ?? DEFAULTS.adminHost, cfg.admin?.port ?? DEFAULTS.adminPort);
-      this.adminPort = a.port;
+      const admin = new AdminServer(this);
+      try {
+        this.adminPort = (await admin.listen(cfg.admin?.host ?? DEFAULTS.adminHost, cfg.admin?.port ?? DEFAULTS.adminPort)).port;
+      } catch (err) {
+        this.state = 'stopped';
+        throw new Error(`admin listener: ${(err as Error).message}`, { cause: err });
+      }
+      this.admin = admin;
     }
     const workers = this.workerCount();
     const logLevel = cfg.logLevel ?? 'info';
@@ -109,14 +124,15 @@ export class GatewayRuntime implements AdminSource {
    * Validates, compiles and swaps in a new config everywhere. On any error the old config keeps
    * serving and the error is thrown (and logged). Reloads run one at a time.
    */
-  reload(next?: GatewayConfig): Promise<number> {
-    const run = this.reloadChain.then(() => this.doReload(next));
+  reload(next?: GatewayConfig, reason = 'api'): Promise<number> {
+    const run = this.reloadChain.then(() => this.doReload(next, reason));
     this.reloadChain = run.catch(() => undefined);
     return run;
   }
 
-  private async doReload(next?: GatewayConfig): Promise<number> {
+  private async doReload(next: GatewayConfig | undefined, reason: string): Promise<number> {
     try {
+      if (this.state === 'draining' || this.state === 'stopped') throw new Error('the gateway is shutting down');
       let config: GatewayConfig;
       if (next !== undefined) config = validateConfig(next, '(api)');
       else if (this.options.configFile !== undefined) config = await loadConfigFile(this.options.configFile);
@@ -129,11 +145,11 @@ export class GatewayRuntime implements AdminSource {
       this.snapshot = snapshot;
       this.version = version;
       this.reloads.succeeded++;
-      this.logger.info({ event: 'config_reload', version, routes: config.routes?.length ?? 0 }, 'config reloaded');
+      this.logger.info({ event: 'config_reload', reason, version, routes: config.routes?.length ?? 0 }, 'config reloaded');
       return version;
     } catch (err) {
       this.reloads.failed++;
-      this.logger.error({ event: 'config_reload_failed', version: this.version, error: (err as Error).message }, 'config rejected; the previous version keeps serving');
+      this.logger.error({ event: 'config_reload_failed', reason, version: this.version, error: (err as Error).message }, 'config rejected; the previous version keeps serving');
       throw err;
     }
   }
@@ -168,19 +184,18 @@ export class GatewayRuntime implements AdminSource {
       this.logger.error({ event: 'config_reload_failed', reason, error: (err as Error).message }, 'config rejected; the previous version keeps serving');
       return;
     }
-    await this.reload(config).catch(() => undefined); // reload logs its own failure
+    await this.reload(config, reason).catch(() => undefined); // reload logs its own failure
   }
 
   private watchFile(file: string): void {
-    let timer: NodeJS.Timeout | null = null;
     const name = path.basename(file);
     readFile(file, 'utf8').then((t) => (this.lastFileText ??= t), () => undefined);
     // Watch the directory: editors and ConfigMaps replace the file rather than write into it.
     this.watcher = watch(path.dirname(path.resolve(file)), (_event, changed) => {
       if (changed !== null && changed !== name && !String(changed).startsWith('..')) return;
-      if (timer !== null) clearTimeout(timer);
-      timer = setTimeout(() => {
-        timer = null;
+      if (this.debounce !== null) clearTimeout(this.debounce);
+      this.debounce = setTimeout(() => {
+        this.debounce = null;
         void this.reloadFromFile('file change');
       }, 150);
     });
@@ -191,17 +206,23 @@ export class GatewayRuntime implements AdminSource {
    * Graceful shutdown: readiness turns 503 at once; after drainDelaySeconds the listeners stop
    * accepting; in-flight requests finish (up to drainTimeoutSeconds); then everything closes.
    */
-  async shutdown(): Promise<void> {
-    if (this.state === 'draining' || this.state === 'stopped') return;
+  shutdown(): Promise<void> {
+    // A second call (a second signal, close() twice) waits for the same shutdown.
+    this.shutdownPromise ??= this.runShutdown();
+    return this.shutdownPromise;
+  }
+
+  private async runShutdown(): Promise<void> {
     const wasRunning = this.state === 'running';
     this.state = 'draining';
     this.watcher?.close();
+    this.watcher = null;
+    if (this.debounce !== null) clearTimeout(this.debounce);
     const cfg = this.config;
-    const delayMs = (cfg.drainDelaySeconds ?? DEFAULTS.drainDelaySeconds) * 1000;
+    const delayMs = wasRunning ? (cfg.drainDelaySeconds ?? DEFAULTS.drainDelaySeconds) * 1000 : 0;
     const timeoutMs = (cfg.drainTimeoutSeconds ?? DEFAULTS.drainTimeoutSeconds) * 1000;
     this.logger.info({ event: 'draining', delayMs, timeoutMs }, 'shutting down');
-    if (wasRunning && delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
-    await this.runner?.drain(timeoutMs);
+    await this.runner?.drain(delayMs, timeoutMs);
     await this.admin?.close();
     this.controlPools.close();
     this.state = 'stopped';

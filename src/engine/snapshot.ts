@@ -72,13 +72,17 @@ export function compileSnapshot(config: GatewayConfig, version: number, pools: P
     routes.push(route);
     entries.push({ config: rc, index, value: route });
   });
+  // Everything that can throw comes before pools.retain(): a version that fails to compile
+  // must leave the pools of the serving version alone.
+  const router = buildRouter(entries);
+  const frozenConfig = deepFreeze(structuredClone(config));
   const poolKeys = new Set<string>();
   for (const svc of services.values()) for (const e of svc.endpoints) poolKeys.add(`${e.host}:${e.port}`);
   pools.retain(poolKeys);
   return Object.freeze({
     version,
-    config: deepFreeze(structuredClone(config)),
-    router: buildRouter(entries),
+    config: frozenConfig,
+    router,
     routes: Object.freeze(routes),
     services,
     maxHeaderBytes: config.maxHeaderBytes ?? DEFAULTS.maxHeaderBytes,

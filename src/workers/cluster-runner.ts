@@ -1,29 +1,54 @@
 /**
  * Runs the data plane in N worker processes (node:cluster). Workers share the listening socket
  * and the kernel spreads connections (SCHED_NONE: the primary does not accept and hand off each
- * connection, which costs throughput). A worker that dies is replaced with the current config;
- * a reload reaches every worker and waits for each to acknowledge it.
+ * connection, which costs throughput). A worker that dies is replaced with the current config
+ * (with a growing delay when workers keep dying right after they start); a reload reaches every
+ * worker and waits for each to acknowledge it.
+ *
+ * Start-up handshake: fork -> worker says `ready` (its IPC handler is in place; messages sent
+ * before that are dropped by Node) -> primary sends `start` with the config current at that
+ * moment -> worker says `listening`. A reload only goes to workers that were sent `start`; the
+ * others get the new config in their `start`.
  */
 import cluster, { type Worker } from 'node:cluster';
+import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { GatewayConfig } from '../config/schema/index.js';
-import type { Runner } from '../engine/runner.js';
+import type { Runner, WorkerStatus } from '../engine/runner.js';
 import type { Logger } from '../observability/logger.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker-main.js', import.meta.url));
+/** A worker that does not acknowledge a reload within this time is wedged: it is replaced. */
+const APPLY_TIMEOUT_MS = 10_000;
+/** A worker that dies sooner than this after its fork counts as a crash loop (backoff). */
+const QUICK_CRASH_MS = 5_000;
+const MAX_RESTART_DELAY_MS = 5_000;
+
+type WorkerState = 'forked' | 'starting' | 'listening';
+
+interface WorkerInfo {
+  state: WorkerState;
+  /** The config version the worker runs (acknowledged). */
+  version: number;
+  readonly forkedAt: number;
+}
 
 export class ClusterRunner implements Runner {
   readonly expectedWorkers: number;
+  /** Workers started to replace ones that died. */
+  restarts = 0;
   private readonly logger: Logger;
   private readonly logLevel: string;
-  private readonly workers = new Set<Worker>();
-  private readonly listening = new Set<Worker>();
+  private readonly workers = new Map<Worker, WorkerInfo>();
+  private readonly restartTimers = new Set<NodeJS.Timeout>();
   private config: GatewayConfig | null = null;
   private version = 0;
   private host = '0.0.0.0';
   private port = 0;
+  private started = false;
   private stopping = false;
+  private quickCrashes = 0;
 
   constructor(workers: number, logger: Logger, logLevel: string) {
     this.expectedWorkers = workers;
@@ -32,7 +57,14 @@ export class ClusterRunner implements Runner {
   }
 
   get liveWorkers(): number {
-    return this.stopping ? 0 : this.listening.size;
+    if (this.stopping) return 0;
+    let n = 0;
+    for (const info of this.workers.values()) if (info.state === 'listening') n++;
+    return n;
+  }
+
+  workerStatus(): WorkerStatus[] {
+    return [...this.workers].map(([w, i]) => ({ pid: w.process.pid ?? 0, state: i.state, version: i.version }));
   }
 
   async start(config: GatewayConfig, version: number, host: string, port: number): Promise<number> {
@@ -41,58 +73,125 @@ export class ClusterRunner implements Runner {
     this.host = host;
     cluster.schedulingPolicy = cluster.SCHED_NONE;
     cluster.setupPrimary({ exec: WORKER_ENTRY, args: [] });
-    // The first worker binds (port 0 picks one); the others reuse the port it got.
-    this.port = await this.fork(port);
-    const rest: Promise<number>[] = [];
-    for (let i = 1; i < this.expectedWorkers; i++) rest.push(this.fork(this.port));
-    await Promise.all(rest);
+    try {
+      // Every worker must listen with the same (host, port): that is the key under which the
+      // cluster shares one listening socket. So port 0 is resolved to a concrete port first;
+      // workers listening on 0 would share it too, but a replacement started after all workers
+      // died would then get a different port.
+      this.port = port === 0 ? await pickFreePort(host) : port;
+      const forks: Promise<number>[] = [];
+      for (let i = 0; i < this.expectedWorkers; i++) forks.push(this.fork(this.port));
+      await Promise.all(forks);
+    } catch (err) {
+      // Leave no worker behind: a live IPC channel would keep this process from exiting.
+      this.stopping = true;
+      for (const worker of this.workers.keys()) worker.process.kill('SIGKILL');
+      throw err;
+    }
+    this.started = true;
     return this.port;
   }
 
+  /** Forks one worker; resolves with its port once it listens, rejects if it fails or dies first. */
   private fork(port: number): Promise<number> {
     const worker = cluster.fork({ MESHGATE_WORKER: '1' });
-    this.workers.add(worker);
-    worker.on('exit', (code, signal) => {
-      this.workers.delete(worker);
-      this.listening.delete(worker);
-      if (!this.stopping) {
-        this.logger.error({ event: 'worker_exit', pid: worker.process.pid, code, signal }, 'worker exited unexpectedly; starting a replacement');
-        this.fork(this.port).catch((err: Error) => this.logger.error({ err }, 'replacement worker failed to start'));
-      }
-    });
+    const info: WorkerInfo = { state: 'forked', version: 0, forkedAt: Date.now() };
+    this.workers.set(worker, info);
+    const pid = worker.process.pid;
     return new Promise((resolve, reject) => {
-      const onMessage = (msg: FromWorker) => {
-        if (msg.type === 'listening') {
-          this.listening.add(worker);
-          worker.off('message', onMessage);
-          resolve(msg.port);
-        } else if (msg.type === 'start-failed') {
-          worker.off('message', onMessage);
-          reject(new Error(`worker ${worker.process.pid} failed to start: ${msg.error}`));
+      let settled = false;
+      worker.on('message', (msg: FromWorker) => {
+        switch (msg.type) {
+          case 'ready': {
+            if (info.state !== 'forked' || this.stopping) return;
+            info.state = 'starting';
+            info.version = this.version;
+            const start: ToWorker = { type: 'start', config: this.config!, version: this.version, host: this.host, port, logLevel: this.logLevel };
+            worker.send(start);
+            return;
+          }
+          case 'listening':
+            info.state = 'listening';
+            settled = true;
+            resolve(msg.port);
+            return;
+          case 'start-failed':
+            if (!settled) {
+              settled = true;
+              reject(new Error(`worker ${pid} failed to start: ${msg.error}`));
+            }
+            worker.process.kill('SIGKILL');
+            return;
+          case 'applied':
+            info.version = msg.version;
+            return;
+          default:
+            return;
         }
-      };
-      worker.on('message', onMessage);
-      const start: ToWorker = { type: 'start', config: this.config!, version: this.version, host: this.host, port, logLevel: this.logLevel };
-      worker.send(start);
+      });
+      // Without a listener, an IPC error (a send racing the worker's death) would crash the primary.
+      worker.on('error', (err) => this.logger.warn({ err, pid }, 'worker IPC error'));
+      worker.on('exit', (code, signal) => {
+        const wasListening = info.state === 'listening';
+        this.workers.delete(worker);
+        if (!settled) {
+          settled = true;
+          reject(new Error(`worker ${pid} exited before listening (code ${code}, signal ${signal})`));
+        }
+        if (!this.stopping && (this.started || wasListening)) this.replace(pid, code, signal, Date.now() - info.forkedAt);
+      });
     });
+  }
+
+  /** Starts a replacement for a worker that died; waits longer while workers keep dying young. */
+  private replace(pid: number | undefined, code: number | null, signal: string | null, livedMs: number): void {
+    this.quickCrashes = livedMs < QUICK_CRASH_MS ? this.quickCrashes + 1 : 0;
+    const delayMs = this.quickCrashes <= 1 ? 0 : Math.min(100 * 2 ** (this.quickCrashes - 2), MAX_RESTART_DELAY_MS);
+    this.logger.error({ event: 'worker_exit', pid, code, signal, restartInMs: delayMs }, 'worker exited unexpectedly; starting a replacement');
+    const timer = setTimeout(() => {
+      this.restartTimers.delete(timer);
+      if (this.stopping) return;
+      this.restarts++;
+      this.fork(this.port).then(
+        (port) => this.logger.info({ event: 'worker_replaced', port }, 'replacement worker listening'),
+        (err: Error) => this.logger.error({ err }, 'replacement worker failed to start'),
+      );
+    }, delayMs);
+    this.restartTimers.add(timer);
   }
 
   async apply(config: GatewayConfig, version: number): Promise<void> {
     this.config = config;
     this.version = version;
-    const acks = [...this.workers].map(
+    const targets = [...this.workers].filter(([, info]) => info.state !== 'forked').map(([worker]) => worker);
+    const acks = targets.map(
       (worker) =>
-        new Promise<void>((resolve, reject) => {
+        new Promise<void>((resolve) => {
+          const pid = worker.process.pid;
+          const done = () => {
+            clearTimeout(timer);
+            worker.off('message', onMessage);
+            worker.off('exit', onExit);
+            resolve();
+          };
           const onMessage = (msg: FromWorker) => {
             if ((msg.type === 'applied' || msg.type === 'apply-failed') && msg.version === version) {
-              worker.off('message', onMessage);
-              worker.off('exit', onExit);
-              if (msg.type === 'applied') resolve();
-              else reject(new Error(`worker ${worker.process.pid}: ${msg.error}`));
+              done();
+              if (msg.type === 'apply-failed') {
+                // The primary compiled this config: a worker that cannot is broken. Its
+                // replacement starts on the new version, so every worker ends up on it.
+                this.logger.error({ event: 'worker_apply_failed', pid, version, error: msg.error }, 'worker could not apply the config; replacing it');
+                worker.process.kill('SIGKILL');
+              }
             }
           };
           // A worker that dies meanwhile is replaced with the new config anyway.
-          const onExit = () => resolve();
+          const onExit = () => done();
+          const timer = setTimeout(() => {
+            done();
+            this.logger.error({ event: 'worker_apply_timeout', pid, version }, 'worker did not acknowledge the reload; replacing it');
+            worker.process.kill('SIGKILL');
+          }, APPLY_TIMEOUT_MS);
           worker.on('message', onMessage);
           worker.once('exit', onExit);
           const apply: ToWorker = { type: 'apply', config, version };
@@ -102,21 +201,38 @@ export class ClusterRunner implements Runner {
     await Promise.all(acks);
   }
 
-  async drain(timeoutMs: number): Promise<void> {
+  async drain(delayMs: number, timeoutMs: number): Promise<void> {
     this.stopping = true;
+    for (const timer of this.restartTimers) clearTimeout(timer);
+    this.restartTimers.clear();
     const exits = [...this.workers].map(
-      (worker) =>
+      ([worker, info]) =>
         new Promise<void>((resolve) => {
           if (worker.isDead()) return resolve();
-          const kill = setTimeout(() => worker.process.kill('SIGKILL'), timeoutMs + 5000);
           worker.once('exit', () => {
             clearTimeout(kill);
             resolve();
           });
-          const drain: ToWorker = { type: 'drain', timeoutMs };
-          worker.send(drain);
+          // Not started yet: nothing to drain (and it may not hear a message yet).
+          const kill = setTimeout(() => worker.process.kill('SIGKILL'), info.state === 'forked' ? 0 : delayMs + timeoutMs + 5000);
+          if (info.state !== 'forked') {
+            const drain: ToWorker = { type: 'drain', delayMs, timeoutMs };
+            worker.send(drain);
+          }
         }),
     );
     await Promise.all(exits);
   }
+}
+
+/** A port free on `host` a moment ago (the kernel's pick for port 0). */
+function pickFreePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen({ host, port: 0, exclusive: true }, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -1,23 +1,33 @@
 /**
  * Entry point of a data-plane worker process (forked by ClusterRunner). It takes its config from
- * the primary over IPC; signals are the primary's business, so SIGINT/SIGTERM are ignored here
- * and the worker exits when the primary tells it to drain, or when the primary goes away.
+ * the primary over IPC; signals are the primary's business, so SIGINT/SIGTERM/SIGHUP are ignored
+ * here (a Ctrl-C or a terminal hangup reaches the whole process group) and the worker exits when
+ * the primary tells it to drain, or when the primary goes away.
  */
 import { DataPlane } from '../engine/data-plane.js';
 import { createLogger } from '../observability/logger.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 let plane: DataPlane | null = null;
+let exiting = false;
 const send = (msg: FromWorker): void => {
   if (process.connected) process.send!(msg);
 };
 
+function drainAndExit(delayMs: number, timeoutMs: number): void {
+  if (exiting) return;
+  exiting = true;
+  void (plane?.drain(delayMs, timeoutMs) ?? Promise.resolve()).finally(() => {
+    send({ type: 'drained' });
+    process.exit(0);
+  });
+}
+
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => {});
-process.on('disconnect', () => {
-  // The primary is gone: stop quickly rather than serve unmanaged.
-  void (plane?.drain(1000) ?? Promise.resolve()).finally(() => process.exit(0));
-});
+process.on('SIGHUP', () => {});
+// The primary is gone: stop quickly rather than serve unmanaged.
+process.on('disconnect', () => drainAndExit(0, 1000));
 
 process.on('message', (msg: ToWorker) => {
   switch (msg.type) {
@@ -37,17 +47,18 @@ process.on('message', (msg: ToWorker) => {
     }
     case 'apply':
       try {
-        plane?.apply(msg.config, msg.version);
+        if (plane === null) throw new Error('not started');
+        plane.apply(msg.config, msg.version);
         send({ type: 'applied', version: msg.version });
       } catch (err) {
         send({ type: 'apply-failed', version: msg.version, error: String((err as Error).message) });
       }
       break;
     case 'drain':
-      void (plane?.drain(msg.timeoutMs) ?? Promise.resolve()).then(() => {
-        send({ type: 'drained' });
-        process.exit(0);
-      });
+      drainAndExit(msg.delayMs, msg.timeoutMs);
       break;
   }
 });
+
+// Only now can the primary's messages be received: until a 'message' listener exists, Node drops them.
+send({ type: 'ready' });

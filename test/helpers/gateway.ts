@@ -39,8 +39,22 @@ export interface CliGateway {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs `meshgate start --config <file>` as a child process and waits until /readyz says 200. */
+/**
+ * Runs `meshgate start --config <file>` as a child process and waits until /readyz says 200.
+ * The ports come from freePort(), so another process can take one before the child binds it
+ * (under load, an outgoing connection's ephemeral port): that start is retried on new ports.
+ */
 export async function startCli(config: Record<string, unknown>, opts: { env?: NodeJS.ProcessEnv } = {}): Promise<CliGateway> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startCliOnce(config, opts);
+    } catch (err) {
+      if (attempt >= 3 || !(err instanceof Error) || !/exited early[^]*EADDRINUSE/.test(err.message)) throw err;
+    }
+  }
+}
+
+async function startCliOnce(config: Record<string, unknown>, opts: { env?: NodeJS.ProcessEnv }): Promise<CliGateway> {
   const port = await freePort();
   const adminPort = await freePort();
   const full = { logLevel: 'warn', ...config, listen: { host: '127.0.0.1', port }, admin: { host: '127.0.0.1', port: adminPort } };
@@ -50,9 +64,14 @@ export async function startCli(config: Record<string, unknown>, opts: { env?: No
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
   const deadline = Date.now() + 20_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`meshgate exited early (${child.exitCode}):\n${out}`);
+    if (child.exitCode !== null) {
+      // Its output may still be in the pipes when 'exit' fires: wait for them to close (bounded).
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 1000).unref())]);
+      throw new Error(`meshgate exited early (${child.exitCode}):\n${out}`);
+    }
     try {
       const res = await fetch(`http://127.0.0.1:${adminPort}/readyz`);
       if (res.status === 200) break;
