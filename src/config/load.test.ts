@@ -112,7 +112,8 @@ const BAD: { desc: string; yaml: string; env?: Record<string, string>; issues: [
   { desc: 'empty list', yaml: 'services: { a: { endpoints: [] } }', issues: [['services.a.endpoints', 'must not be empty']] },
   { desc: 'root is not a mapping', yaml: '- a\n- b\n', issues: [['(root)', 'must be an object, got a list']] },
   { desc: 'list expected', yaml: 'routes: { path: / }', issues: [['routes', 'must be a list, got an object']] },
-  { desc: 'single literal', yaml: 'services: { a: { endpoints: ["a:1"], loadBalancer: random } }', issues: [['services.a.loadBalancer', 'must be "round-robin", got "random"']] },
+  { desc: 'literal or object union', yaml: 'services: { a: { endpoints: ["a:1"], loadBalancer: fastest } }', issues: [['services.a.loadBalancer', 'must be "round-robin", "weighted", "least-request", "random" or an object, got "fastest"']] },
+  { desc: 'pattern inside a union branch', yaml: 'services: { a: { endpoints: ["a:1"], loadBalancer: { type: consistent-hash, key: "head:x" } } }', issues: [['services.a.loadBalancer.key', 'must match the pattern ^(header:.+|cookie:.+|ip)$']] },
   // unknown keys
   { desc: 'did you mean (route key)', yaml: `${R}    timeoutSecond: 5\n`, issues: [['routes[0].timeoutSecond', 'unknown key (did you mean "timeoutSeconds"?)']] },
   { desc: 'did you mean (case)', yaml: `${R}    backendservice: x\n`, issues: [['routes[0].backendservice', 'unknown key (did you mean "backendService"?)']] },

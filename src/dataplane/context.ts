@@ -27,6 +27,8 @@ export class RequestContext {
   readonly contentLength: number;
   readonly chunked: boolean;
   readonly teTrailers: boolean;
+  /** The client's IP address (IPv4-mapped IPv6 shown as IPv4). */
+  readonly clientAddress: string;
 
   /** How many Host fields the request carried (exactly one is valid in HTTP/1.1). */
   hostFields = 0;
@@ -65,7 +67,9 @@ export class RequestContext {
   constructor(
     id: string, clientRequestId: boolean, snapshot: Snapshot, method: string, target: string, rawHeaders: string[], versionMinor: number,
     clientKeepAlive: boolean, host: string, expectContinue: boolean, contentLength: number, chunked: boolean, teTrailers: boolean,
+    clientAddress: string,
   ) {
+    this.clientAddress = clientAddress;
     this.id = id;
     this.clientRequestId = clientRequestId;
     this.snapshot = snapshot;

@@ -6,7 +6,7 @@ import net from 'node:net';
 import type { GatewayConfig } from '../config/schema/index.js';
 import { ServerConnection, type ConnectionHost } from '../dataplane/http1/server-connection.js';
 import type { Logger } from '../observability/logger.js';
-import { PoolRegistry } from '../upstream/pool.js';
+import { UpstreamRuntime } from '../upstream/runtime.js';
 import { compileSnapshot, DEFAULTS, type Snapshot } from './snapshot.js';
 
 export class DataPlane implements ConnectionHost {
@@ -17,19 +17,19 @@ export class DataPlane implements ConnectionHost {
   private accepting = true;
   private drainPromise: Promise<void> | null = null;
   readonly logger: Logger;
-  readonly pools = new PoolRegistry();
+  readonly upstreams = new UpstreamRuntime();
   private readonly connections = new Set<ServerConnection>();
   private server: net.Server | null = null;
   private drained: (() => void) | null = null;
 
   constructor(config: GatewayConfig, version: number, logger: Logger) {
     this.logger = logger;
-    this.snapshot = compileSnapshot(config, version, this.pools);
+    this.snapshot = compileSnapshot(config, version, this.upstreams);
   }
 
   /** Compiles `config` and swaps it in; throws (and keeps the old snapshot) when it cannot compile. */
   apply(config: GatewayConfig, version: number): Snapshot {
-    const next = compileSnapshot(config, version, this.pools);
+    const next = compileSnapshot(config, version, this.upstreams);
     this.snapshot = next;
     return next;
   }
@@ -98,6 +98,6 @@ export class DataPlane implements ConnectionHost {
     this.drained = null;
     for (const conn of this.connections) conn.socket.destroy();
     await closed;
-    this.pools.close();
+    this.upstreams.close();
   }
 }

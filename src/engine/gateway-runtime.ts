@@ -12,7 +12,7 @@ import { loadConfigFile, loadConfigText, validateConfig } from '../config/load.j
 import type { GatewayConfig } from '../config/schema/index.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import type { RouteTableRow } from '../routing/types.js';
-import { PoolRegistry } from '../upstream/pool.js';
+import { UpstreamRuntime } from '../upstream/runtime.js';
 import { ClusterRunner } from '../workers/cluster-runner.js';
 import { InProcessRunner, type Runner } from './runner.js';
 import { compileSnapshot, DEFAULTS, type Snapshot } from './snapshot.js';
@@ -35,7 +35,7 @@ export class GatewayRuntime implements AdminSource {
   adminPort = 0;
   readonly logger: Logger;
   private snapshot: Snapshot;
-  private readonly controlPools = new PoolRegistry();
+  private readonly controlUpstreams = new UpstreamRuntime();
   private runner: Runner | null = null;
   private admin: AdminServer | null = null;
   private watcher: FSWatcher | null = null;
@@ -51,7 +51,7 @@ export class GatewayRuntime implements AdminSource {
     this.logger = options.logger ?? createLogger(config.logLevel ?? 'info');
     this.config = config;
     // Compile once here as well: the admin table and a last check before any worker sees it.
-    this.snapshot = compileSnapshot(config, this.version, this.controlPools);
+    this.snapshot = compileSnapshot(config, this.version, this.controlUpstreams);
   }
 
   get started(): boolean {
@@ -138,7 +138,7 @@ export class GatewayRuntime implements AdminSource {
       else if (this.options.configFile !== undefined) config = await loadConfigFile(this.options.configFile);
       else config = this.config;
       const version = this.version + 1;
-      const snapshot = compileSnapshot(config, version, this.controlPools);
+      const snapshot = compileSnapshot(config, version, this.controlUpstreams);
       if (this.runner !== null && this.started) await this.runner.apply(config, version);
       this.warnOnRestartOnlyChanges(config);
       this.config = config;
@@ -224,7 +224,7 @@ export class GatewayRuntime implements AdminSource {
     this.logger.info({ event: 'draining', delayMs, timeoutMs }, 'shutting down');
     await this.runner?.drain(delayMs, timeoutMs);
     await this.admin?.close();
-    this.controlPools.close();
+    this.controlUpstreams.close();
     this.state = 'stopped';
     this.logger.info({ event: 'stopped' }, 'meshgate stopped');
   }

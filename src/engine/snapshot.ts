@@ -6,7 +6,7 @@ import type { GatewayConfig, RouteConfig } from '../config/schema/index.js';
 import { compileRewrite, type PathRewriter } from '../dataplane/rewrite.js';
 import { buildRouter } from '../routing/router.js';
 import type { Router, RouterEntry } from '../routing/types.js';
-import type { PoolRegistry } from '../upstream/pool.js';
+import type { UpstreamRuntime } from '../upstream/runtime.js';
 import { UpstreamService } from '../upstream/service.js';
 
 export const DEFAULTS = Object.freeze({
@@ -55,9 +55,9 @@ export interface Snapshot {
 }
 
 /** Compiles a validated config. Throws on problems validation could not see. */
-export function compileSnapshot(config: GatewayConfig, version: number, pools: PoolRegistry): Snapshot {
+export function compileSnapshot(config: GatewayConfig, version: number, upstreams: UpstreamRuntime): Snapshot {
   const services = new Map<string, UpstreamService>();
-  for (const [name, svc] of Object.entries(config.services ?? {})) services.set(name, new UpstreamService(name, svc, pools));
+  for (const [name, svc] of Object.entries(config.services ?? {})) services.set(name, new UpstreamService(name, svc, upstreams));
   const gatewayMaxBody = config.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
   const routes: CompiledRoute[] = [];
   const entries: RouterEntry<CompiledRoute>[] = [];
@@ -65,7 +65,7 @@ export function compileSnapshot(config: GatewayConfig, version: number, pools: P
     let service = services.get(rc.backendService);
     if (service === undefined) {
       // The seed's shorthand: a literal host:port is a one-endpoint service of its own.
-      service = new UpstreamService(rc.backendService, { endpoints: [rc.backendService] }, pools);
+      service = new UpstreamService(rc.backendService, { endpoints: [rc.backendService] }, upstreams);
       services.set(rc.backendService, service);
     }
     const route = new CompiledRoute(rc, index, service, gatewayMaxBody);
@@ -73,12 +73,19 @@ export function compileSnapshot(config: GatewayConfig, version: number, pools: P
     entries.push({ config: rc, index, value: route });
   });
   // Everything that can throw comes before pools.retain(): a version that fails to compile
-  // must leave the pools of the serving version alone.
+  // must leave the pools and endpoint states of the serving version alone.
   const router = buildRouter(entries);
   const frozenConfig = deepFreeze(structuredClone(config));
   const poolKeys = new Set<string>();
-  for (const svc of services.values()) for (const e of svc.endpoints) poolKeys.add(`${e.host}:${e.port}`);
-  pools.retain(poolKeys);
+  const stateKeys = new Set<string>();
+  for (const svc of services.values()) {
+    for (const e of svc.endpoints) {
+      poolKeys.add(`${e.host}:${e.port}`);
+      stateKeys.add(`${svc.name}|${e.address}`);
+    }
+  }
+  upstreams.pools.retain(poolKeys);
+  upstreams.states.retain(stateKeys);
   return Object.freeze({
     version,
     config: frozenConfig,

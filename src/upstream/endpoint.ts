@@ -1,3 +1,5 @@
+import type { EndpointState } from './endpoint-state.js';
+
 /** One upstream address, parsed once per config version. */
 export interface Endpoint {
   /** `host:port` as written in the config (IPv6 as `[::1]:8080`). */
@@ -5,6 +7,8 @@ export interface Endpoint {
   readonly host: string;
   readonly port: number;
   readonly weight: number;
+  /** Live state (health, ejection, requests in flight), kept across config versions. */
+  readonly state: EndpointState;
 }
 
 /** Parses `host:port` / `[v6]:port`. Returns null when the text is not a valid address. */

@@ -1,28 +1,36 @@
-import type { ServiceConfig } from '../config/schema/index.js';
+import type { LoadBalancerConfig, ServiceConfig } from '../config/schema/index.js';
+import type { RequestContext } from '../dataplane/context.js';
 import { createBalancer, type Balancer } from './balancers/index.js';
 import { parseAddress, type Endpoint } from './endpoint.js';
-import type { EndpointPool, PoolRegistry } from './pool.js';
+import type { EndpointPool } from './pool.js';
+import type { UpstreamRuntime } from './runtime.js';
 
 export const SERVICE_DEFAULTS = Object.freeze({
-  loadBalancer: 'round-robin',
+  loadBalancer: 'round-robin' as LoadBalancerConfig,
   connectTimeoutMs: 5000,
   keepAliveTimeoutMs: 4000,
   maxIdleConnections: 256,
 });
 
-/** A compiled upstream endpoint: its address plus the pool that serves it. */
+/** A compiled upstream endpoint: its address, its live state and the pool that serves it. */
 export interface PooledEndpoint extends Endpoint {
   readonly pool: EndpointPool;
 }
 
+/** Where a consistent-hash key comes from, compiled once from `header:x`, `cookie:x` or `ip`. */
+type HashKeySource = { kind: 'header'; lower: string } | { kind: 'cookie'; name: string } | { kind: 'ip' } | null;
+
 /** A named upstream service, compiled once per config version. */
 export class UpstreamService {
   readonly name: string;
+  readonly config: ServiceConfig;
   readonly endpoints: readonly PooledEndpoint[];
   readonly balancer: Balancer;
+  private readonly hashKey: HashKeySource;
 
-  constructor(name: string, config: ServiceConfig, pools: PoolRegistry) {
+  constructor(name: string, config: ServiceConfig, upstreams: UpstreamRuntime) {
     this.name = name;
+    this.config = config;
     const poolOptions = {
       connectTimeoutMs: config.connectTimeoutMs ?? SERVICE_DEFAULTS.connectTimeoutMs,
       keepAliveTimeoutMs: config.keepAliveTimeoutMs ?? SERVICE_DEFAULTS.keepAliveTimeoutMs,
@@ -33,13 +41,66 @@ export class UpstreamService {
       const weight = typeof e === 'string' ? 1 : (e.weight ?? 1);
       const parsed = parseAddress(address);
       if (parsed === null) throw new Error(`service "${name}": invalid endpoint address "${address}"`);
-      return Object.freeze({ address, host: parsed.host, port: parsed.port, weight, pool: pools.get(parsed.host, parsed.port, poolOptions) });
+      return Object.freeze({
+        address,
+        host: parsed.host,
+        port: parsed.port,
+        weight,
+        state: upstreams.states.get(name, address),
+        pool: upstreams.pools.get(parsed.host, parsed.port, poolOptions),
+      });
     });
-    this.balancer = createBalancer(config.loadBalancer ?? SERVICE_DEFAULTS.loadBalancer, this.endpoints);
+    const lb = config.loadBalancer ?? SERVICE_DEFAULTS.loadBalancer;
+    this.balancer = createBalancer(lb, this.endpoints);
+    this.hashKey = compileHashKey(lb);
   }
 
   // Hot path, change with care.
-  pick(exclude: PooledEndpoint | null): PooledEndpoint | null {
-    return this.balancer.pick(exclude) as PooledEndpoint | null;
+  pick(ctx: RequestContext, exclude: PooledEndpoint | null): PooledEndpoint | null {
+    const key = this.hashKey === null ? null : hashKeyOf(this.hashKey, ctx);
+    return this.balancer.pick(exclude, key) as PooledEndpoint | null;
   }
+}
+
+function compileHashKey(lb: LoadBalancerConfig): HashKeySource {
+  if (typeof lb === 'string') return null;
+  const key = lb.key;
+  if (key === 'ip') return { kind: 'ip' };
+  if (key.startsWith('header:')) return { kind: 'header', lower: key.slice(7).toLowerCase() };
+  return { kind: 'cookie', name: key.slice(7) };
+}
+
+function hashKeyOf(source: NonNullable<HashKeySource>, ctx: RequestContext): string | null {
+  switch (source.kind) {
+    case 'ip':
+      return ctx.clientAddress;
+    case 'header':
+      return headerValue(ctx.rawHeaders, source.lower);
+    case 'cookie': {
+      const cookies = headerValue(ctx.rawHeaders, 'cookie');
+      return cookies === null ? null : cookieValue(cookies, source.name);
+    }
+  }
+}
+
+/** The first value of a header (lower-case name) in a raw header list, or null. */
+export function headerValue(raw: readonly string[], lower: string): string | null {
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === lower.length && name.toLowerCase() === lower) return raw[i + 1]!;
+  }
+  return null;
+}
+
+/** One cookie's value from a Cookie header (`a=1; sid=xyz`), or null. */
+export function cookieValue(header: string, name: string): string | null {
+  let start = 0;
+  while (start < header.length) {
+    let end = header.indexOf(';', start);
+    if (end < 0) end = header.length;
+    const eq = header.indexOf('=', start);
+    if (eq > start && eq < end && header.slice(start, eq).trim() === name) return header.slice(eq + 1, end).trim();
+    start = end + 1;
+  }
+  return null;
 }

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CircuitBreakerSchema, RetryPolicySchema } from './resilience.js';
+import { CircuitBreakerSchema, FaultSchema, RetryPolicySchema } from './resilience.js';
 
 /** A header or query-parameter match, as in the Kubernetes Gateway API. */
 export const ValueMatchSchema = Type.Object(
@@ -52,6 +52,7 @@ export const RouteSchema = Type.Object(
     rateLimitRps: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Requests per second per client IP (token bucket, burst = rate). Accepted now; enforced by the rate-limiting capability.' })),
     circuitBreaker: Type.Optional(CircuitBreakerSchema),
     retryPolicy: Type.Optional(RetryPolicySchema),
+    fault: Type.Optional(FaultSchema),
   },
   { additionalProperties: false },
 );

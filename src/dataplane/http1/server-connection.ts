@@ -285,7 +285,7 @@ export class ServerConnection implements UpstreamResponseHandler {
     const clientId = requestId !== '' && requestId.length <= MAX_REQUEST_ID_LENGTH;
     const ctx = new RequestContext(
       clientId ? requestId : randomUUID(), clientId, this.host.snapshot, METHODS[methodIndex] ?? 'GET', target, raw, minor,
-      keepAlive && !this.closing, host, expectContinue, contentLength, chunked, teTrailers,
+      keepAlive && !this.closing, host, expectContinue, contentLength, chunked, teTrailers, this.client.remoteAddress,
     );
     ctx.hostFields = hostFields;
     this.receiving = ctx;
@@ -373,7 +373,7 @@ export class ServerConnection implements UpstreamResponseHandler {
   /** Picks an endpoint and writes the request to one of its connections. */
   private dispatch(ctx: RequestContext, freshConnection: boolean): void {
     const route = ctx.route!;
-    const endpoint = route.service.pick(null);
+    const endpoint = route.service.pick(ctx, null);
     if (endpoint === null) {
       this.sendError(ctx, 'MG_NO_ENDPOINT', `service "${route.service.name}" has no available endpoint`);
       return;

@@ -1,3 +1,4 @@
+import type { LoadBalancerConfig } from '../../config/schema/index.js';
 import type { Endpoint } from '../endpoint.js';
 import type { Balancer } from './balancer.js';
 import { RoundRobinBalancer } from './round-robin.js';
@@ -5,12 +6,14 @@ import { RoundRobinBalancer } from './round-robin.js';
 export type { Balancer } from './balancer.js';
 
 /** The one table of balancers: config name -> constructor. */
-const BALANCERS: Record<string, (endpoints: readonly Endpoint[]) => Balancer> = {
+const BALANCERS: Record<string, (endpoints: readonly Endpoint[], config: LoadBalancerConfig) => Balancer> = {
   'round-robin': (endpoints) => new RoundRobinBalancer(endpoints),
+  weighted: (endpoints) => new RoundRobinBalancer(endpoints),
 };
 
-export function createBalancer(type: string, endpoints: readonly Endpoint[]): Balancer {
+export function createBalancer(config: LoadBalancerConfig, endpoints: readonly Endpoint[]): Balancer {
+  const type = typeof config === 'string' ? config : config.type;
   const make = BALANCERS[type];
   if (!make) throw new Error(`unknown load balancer "${type}"`);
-  return make(endpoints);
+  return make(endpoints, config);
 }
