@@ -1,6 +1,6 @@
 /**
  * The admin listener (default 127.0.0.1:9901): Kubernetes-style probes, the effective config
- * (secrets redacted) and the compiled route table. Not on the data path, so plain node:http.
+ * (secrets redacted), the compiled route table and the services' endpoint status. Not on the data path, so plain node:http.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -18,6 +18,8 @@ export interface AdminSource {
   readonly config: GatewayConfig;
   routeTable(): readonly RouteTableRow[];
   status(): Record<string, unknown>;
+  /** Every service with its endpoints' health, ejections, load and pools (asks every data plane). */
+  services(): Promise<Record<string, unknown>>;
 }
 
 export class AdminServer {
@@ -76,6 +78,12 @@ export class AdminServer {
       }
       case '/status':
         return json(res, 200, s.status());
+      case '/services':
+        s.services().then(
+          (body) => json(res, 200, body),
+          (err: Error) => problem(res, 'MG_INTERNAL', `cannot collect the service status: ${err.message}`),
+        );
+        return;
       default:
         return problem(res, 'MG_NO_ROUTE', `no admin endpoint ${url.pathname}`);
     }

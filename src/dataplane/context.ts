@@ -1,6 +1,8 @@
 import type { CompiledRoute, Snapshot } from '../engine/snapshot.js';
 import type { UpstreamConnection } from './http1/upstream-connection.js';
 import type { PooledEndpoint } from '../upstream/service.js';
+import type { CircuitBreaker } from '../policies/circuit-breaker/breaker.js';
+import type { BulkheadWaiter } from '../policies/bulkhead/bulkhead.js';
 
 /**
  * All state of one request, shared by every phase. The constructor sets every field so the
@@ -38,6 +40,26 @@ export class RequestContext {
   endpoint: PooledEndpoint | null = null;
   upstream: UpstreamConnection | null = null;
   attempts = 0;
+  /** Resends on a fresh connection after a stale pooled one failed (not counted as attempts). */
+  staleRetries = 0;
+  /** The breaker that admitted the current attempt (its verdict is still owed), or null. */
+  breaker: CircuitBreaker | null = null;
+  /** `endpoint.state.outstanding` counts the current attempt. */
+  endpointCounted = false;
+  /** Counted in the service's active requests (and, once retried, its active retries). */
+  countedActive = false;
+  countedRetry = false;
+  holdsBulkhead = false;
+  bulkheadWaiter: BulkheadWaiter | null = null;
+  /** Per-try deadline of the current attempt. */
+  tryTimer: NodeJS.Timeout | null = null;
+  /** Waiting before the next step: fault delay or retry backoff. */
+  waitTimer: NodeJS.Timeout | null = null;
+  /** Body chunks kept for a retry to replay (routes with a retry policy), while under the limit. */
+  replay: Buffer[] | null = null;
+  replayBytes = 0;
+  /** False once the body outgrew retryBufferBytes: this request is no longer retried after bytes went out. */
+  replayable = true;
 
   /** Request body bytes received from the client so far. */
   bodyBytes = 0;

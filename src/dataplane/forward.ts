@@ -97,6 +97,8 @@ export function buildClientHead(
   }
   head += 'via: ' + (via === '' ? VIA : via + ', ' + VIA) + '\r\n';
   head += 'x-request-id: ' + ctx.id + '\r\n';
+  // Routes with a retry policy say how many attempts the answer took (Envoy: x-envoy-attempt-count).
+  if (ctx.route !== null && ctx.route.retry !== null) head += 'x-meshgate-attempts: ' + ctx.attempts + '\r\n';
   let chunked = false;
   let closeDelimited = false;
   const bodyless = noBody || status === 204 || status === 304 || (status >= 100 && status < 200);

@@ -1,12 +1,18 @@
 /**
  * The data plane of one process: listeners, client connections, upstream pools and the current
  * config snapshot. A new config is compiled off to the side and swapped in with one assignment.
+ * It also owns the process's outlier sweeper (ejections expire) and applies the active health
+ * verdicts the control process sends (health checks run there, once per gateway).
  */
 import net from 'node:net';
 import type { GatewayConfig } from '../config/schema/index.js';
 import { ServerConnection, type ConnectionHost } from '../dataplane/http1/server-connection.js';
+import type { PlaneServiceStatus, PlaneStatus } from '../admin/services.js';
 import type { Logger } from '../observability/logger.js';
+import type { HealthUpdate } from '../upstream/health/active.js';
+import { OutlierSweeper } from '../upstream/health/outlier.js';
 import { UpstreamRuntime } from '../upstream/runtime.js';
+import type { UpstreamService } from '../upstream/service.js';
 import { compileSnapshot, DEFAULTS, type Snapshot } from './snapshot.js';
 
 export class DataPlane implements ConnectionHost {
@@ -18,20 +24,49 @@ export class DataPlane implements ConnectionHost {
   private drainPromise: Promise<void> | null = null;
   readonly logger: Logger;
   readonly upstreams = new UpstreamRuntime();
+  /** Returns expired outlier ejections of the serving version's services (one unref'd timer). */
+  readonly outlierSweeper = new OutlierSweeper();
   private readonly connections = new Set<ServerConnection>();
   private server: net.Server | null = null;
   private drained: (() => void) | null = null;
 
   constructor(config: GatewayConfig, version: number, logger: Logger) {
     this.logger = logger;
+    this.upstreams.logger = logger;
     this.snapshot = compileSnapshot(config, version, this.upstreams);
+    this.outlierSweeper.setDetectors(detectorsOf(this.snapshot));
+    this.outlierSweeper.start();
   }
 
   /** Compiles `config` and swaps it in; throws (and keeps the old snapshot) when it cannot compile. */
   apply(config: GatewayConfig, version: number): Snapshot {
     const next = compileSnapshot(config, version, this.upstreams);
     this.snapshot = next;
+    this.outlierSweeper.setDetectors(detectorsOf(next));
     return next;
+  }
+
+  /**
+   * Applies an active health verdict from the control process. An endpoint the serving version
+   * does not have is ignored (its state starts healthy if it comes back, and so does its check).
+   */
+  setEndpointHealth(service: string, address: string, healthy: boolean): void {
+    const svc = this.snapshot.services.get(service);
+    if (svc === undefined) return;
+    for (const e of svc.endpoints) if (e.address === address) e.state.healthy = healthy;
+  }
+
+  /** Applies a full set of verdicts (a new data plane, from the control process's checker). */
+  applyHealth(updates: readonly HealthUpdate[]): void {
+    for (const u of updates) this.setEndpointHealth(u.service, u.address, u.healthy);
+  }
+
+  /** This process's view of every service of the serving version (admin `/services`). */
+  serviceStatus(): PlaneStatus {
+    const snap = this.snapshot;
+    const services: PlaneServiceStatus[] = [];
+    for (const svc of snap.services.values()) services.push(describeService(svc));
+    return { pid: process.pid, version: snap.version, services };
   }
 
   listen(host: string, port: number): Promise<net.AddressInfo> {
@@ -98,6 +133,32 @@ export class DataPlane implements ConnectionHost {
     this.drained = null;
     for (const conn of this.connections) conn.socket.destroy();
     await closed;
+    this.outlierSweeper.stop();
     this.upstreams.close();
   }
+}
+
+function detectorsOf(snapshot: Snapshot): Array<UpstreamService['outlier']> {
+  return [...snapshot.services.values()].map((s) => s.outlier);
+}
+
+/** One service as this process sees it. Extend here for more per-service runtime state. */
+function describeService(svc: UpstreamService): PlaneServiceStatus {
+  return {
+    name: svc.name,
+    endpoints: svc.endpoints.map((e) => ({
+      address: e.address,
+      weight: e.weight,
+      healthy: e.state.healthy,
+      ejected: e.state.ejected,
+      ejectedUntil: e.state.ejected ? e.state.ejectedUntil : null,
+      ejectionCount: e.state.ejectionCount,
+      consecutiveFailures: e.state.consecutiveFailures,
+      outstanding: e.state.outstanding,
+      pool: { open: e.pool.open, idle: e.pool.idleCount },
+    })),
+    // The circuit-breaker wiring fills this: one JSON-able entry per breaker of the service
+    // (state, failures, open until...); the admin merges them across workers with their pid.
+    circuitBreakers: [],
+  };
 }

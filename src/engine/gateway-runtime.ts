@@ -1,17 +1,20 @@
 /**
  * The control side of a gateway: owns the validated config and its version, runs the data plane
- * (in process or in workers), the admin listener, hot reload (file watch + SIGHUP) and graceful
- * shutdown. The CLI and the TypeScript API both drive this one class.
+ * (in process or in workers), the admin listener, the active health checks (once per gateway,
+ * verdicts pushed to every data plane), hot reload (file watch + SIGHUP) and graceful shutdown.
+ * The CLI and the TypeScript API both drive this one class. It never sends data-plane traffic.
  */
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { AdminServer, type AdminSource } from '../admin/server.js';
+import { mergeServiceStatus } from '../admin/services.js';
 import { loadConfigFile, loadConfigText, validateConfig } from '../config/load.js';
 import type { GatewayConfig } from '../config/schema/index.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import type { RouteTableRow } from '../routing/types.js';
+import { HealthChecker } from '../upstream/health/active.js';
 import { UpstreamRuntime } from '../upstream/runtime.js';
 import { ClusterRunner } from '../workers/cluster-runner.js';
 import { InProcessRunner, type Runner } from './runner.js';
@@ -27,6 +30,9 @@ export interface RuntimeOptions {
 
 export type RuntimeState = 'new' | 'starting' | 'running' | 'draining' | 'stopped';
 
+/** How long `/services` waits for each worker's answer. */
+const SERVICE_STATUS_TIMEOUT_MS = 1000;
+
 export class GatewayRuntime implements AdminSource {
   config: GatewayConfig;
   version = 1;
@@ -36,6 +42,8 @@ export class GatewayRuntime implements AdminSource {
   readonly logger: Logger;
   private snapshot: Snapshot;
   private readonly controlUpstreams = new UpstreamRuntime();
+  /** Active health checks of every service that has them; verdicts go to the runner. */
+  readonly health: HealthChecker;
   private runner: Runner | null = null;
   private admin: AdminServer | null = null;
   private watcher: FSWatcher | null = null;
@@ -50,6 +58,7 @@ export class GatewayRuntime implements AdminSource {
     this.options = options;
     this.logger = options.logger ?? createLogger(config.logLevel ?? 'info');
     this.config = config;
+    this.health = new HealthChecker(this.logger, (update) => this.runner?.setEndpointHealth(update));
     // Compile once here as well: the admin table and a last check before any worker sees it.
     this.snapshot = compileSnapshot(config, this.version, this.controlUpstreams);
   }
@@ -84,6 +93,14 @@ export class GatewayRuntime implements AdminSource {
     };
   }
 
+  /** Admin `/services`: the control process's services and checks, merged with every data plane's view. */
+  async services(): Promise<Record<string, unknown>> {
+    const snapshot = this.snapshot;
+    const report = this.runner === null ? { expected: 0, planes: [], missing: [] } : await this.runner.serviceStatus(SERVICE_STATUS_TIMEOUT_MS);
+    const services = [...snapshot.services.values()].map((s) => ({ name: s.name, config: s.config, endpoints: s.endpoints }));
+    return mergeServiceStatus(snapshot.version, services, (service, address) => this.health.status(service, address), report);
+  }
+
   workerCount(): number {
     const w = this.config.workers ?? this.options.defaultWorkers ?? 'auto';
     return w === 'auto' ? os.availableParallelism() : w;
@@ -105,11 +122,16 @@ export class GatewayRuntime implements AdminSource {
     }
     const workers = this.workerCount();
     const logLevel = cfg.logLevel ?? 'info';
-    this.runner = workers > 1 ? new ClusterRunner(workers, this.logger, logLevel) : new InProcessRunner(this.logger);
+    const healthSource = () => this.health.entries();
+    this.runner = workers > 1 ? new ClusterRunner(workers, this.logger, logLevel, healthSource) : new InProcessRunner(this.logger, healthSource);
     const host = hostOverride ?? cfg.listen?.host ?? DEFAULTS.listenHost;
+    // Checks start with the data plane: endpoints start healthy, and a plane (or worker) that
+    // starts meanwhile takes the verdicts known by then, later ones as they come.
+    this.health.update(cfg);
     try {
       this.port = await this.runner.start(cfg, this.version, host, portOverride ?? cfg.listen?.port ?? DEFAULTS.listenPort);
     } catch (err) {
+      this.health.stop();
       await this.admin?.close();
       this.state = 'stopped';
       throw err;
@@ -139,7 +161,11 @@ export class GatewayRuntime implements AdminSource {
       else config = this.config;
       const version = this.version + 1;
       const snapshot = compileSnapshot(config, version, this.controlUpstreams);
-      if (this.runner !== null && this.started) await this.runner.apply(config, version);
+      if (this.runner !== null && this.started) {
+        await this.runner.apply(config, version);
+        // After every plane has the new version: checks of new endpoints report to planes that know them.
+        this.health.update(config);
+      }
       this.warnOnRestartOnlyChanges(config);
       this.config = config;
       this.snapshot = snapshot;
@@ -215,6 +241,7 @@ export class GatewayRuntime implements AdminSource {
   private async runShutdown(): Promise<void> {
     const wasRunning = this.state === 'running';
     this.state = 'draining';
+    this.health.stop();
     this.watcher?.close();
     this.watcher = null;
     if (this.debounce !== null) clearTimeout(this.debounce);

@@ -1,6 +1,11 @@
+import type { PlaneStatusReport } from '../admin/services.js';
 import type { GatewayConfig } from '../config/schema/index.js';
 import type { Logger } from '../observability/logger.js';
+import type { HealthUpdate } from '../upstream/health/active.js';
 import { DataPlane } from './data-plane.js';
+
+/** The control process's current health verdicts: what a new data plane starts from. */
+export type HealthSource = () => HealthUpdate[];
 
 /** One data-plane process as /status shows it. */
 export interface WorkerStatus {
@@ -27,16 +32,24 @@ export interface Runner {
   readonly liveWorkers: number;
   readonly expectedWorkers: number;
   workerStatus(): WorkerStatus[];
+  /** Pushes an active health verdict to every data plane (the checks run in the control process). */
+  setEndpointHealth(update: HealthUpdate): void;
+  /** Every data plane's view of its services (admin `/services`); a process silent past `timeoutMs` is listed as missing. */
+  serviceStatus(timeoutMs: number): Promise<PlaneStatusReport>;
 }
 
 export class InProcessRunner implements Runner {
   plane: DataPlane | null = null;
   readonly expectedWorkers = 1;
   private readonly logger: Logger;
+  private readonly healthSource: HealthSource;
+  /** The plane being started (not listening yet): it already takes health verdicts. */
+  private starting: DataPlane | null = null;
   private version = 0;
 
-  constructor(logger: Logger) {
+  constructor(logger: Logger, healthSource: HealthSource = () => []) {
     this.logger = logger;
+    this.healthSource = healthSource;
   }
 
   get liveWorkers(): number {
@@ -50,7 +63,19 @@ export class InProcessRunner implements Runner {
 
   async start(config: GatewayConfig, version: number, host: string, port: number): Promise<number> {
     const plane = new DataPlane(config, version, this.logger);
-    const address = await plane.listen(host, port);
+    // Verdicts are written straight into this plane's endpoint states from now on.
+    plane.applyHealth(this.healthSource());
+    this.starting = plane;
+    let address: { port: number };
+    try {
+      address = await plane.listen(host, port);
+    } catch (err) {
+      plane.outlierSweeper.stop();
+      plane.upstreams.close();
+      throw err;
+    } finally {
+      this.starting = null;
+    }
     this.plane = plane;
     this.version = version;
     return address.port;
@@ -63,5 +88,13 @@ export class InProcessRunner implements Runner {
 
   async drain(delayMs: number, timeoutMs: number): Promise<void> {
     await this.plane?.drain(delayMs, timeoutMs);
+  }
+
+  setEndpointHealth(update: HealthUpdate): void {
+    (this.plane ?? this.starting)?.setEndpointHealth(update.service, update.address, update.healthy);
+  }
+
+  async serviceStatus(): Promise<PlaneStatusReport> {
+    return { expected: 1, planes: this.plane === null ? [] : [this.plane.serviceStatus()], missing: [] };
   }
 }

@@ -7,6 +7,9 @@ import { compileRewrite, type PathRewriter } from '../dataplane/rewrite.js';
 import { buildRouter } from '../routing/router.js';
 import type { Router, RouterEntry } from '../routing/types.js';
 import type { UpstreamRuntime } from '../upstream/runtime.js';
+import { breakerSettings, type CircuitBreaker, type TransitionListener } from '../policies/circuit-breaker/breaker.js';
+import { CompiledFault } from '../policies/fault/fault.js';
+import { CompiledRetryPolicy, RetryBudget } from '../policies/retry/policy.js';
 import { UpstreamService } from '../upstream/service.js';
 
 export const DEFAULTS = Object.freeze({
@@ -32,8 +35,15 @@ export class CompiledRoute {
   readonly maxBodyBytes: number;
   readonly rewrite: PathRewriter | null;
   readonly hostRewrite: string | null;
+  readonly retry: CompiledRetryPolicy | null;
+  readonly retryBudget: RetryBudget | null;
+  readonly fault: CompiledFault | null;
+  /** Service-scoped breaker (route's own config, else the service's), or null. */
+  readonly breaker: CircuitBreaker | null;
+  /** Endpoint-scoped breakers by endpoint address, or null. */
+  readonly endpointBreakers: ReadonlyMap<string, CircuitBreaker> | null;
 
-  constructor(config: RouteConfig, index: number, service: UpstreamService, gatewayMaxBody: number) {
+  constructor(config: RouteConfig, index: number, service: UpstreamService, gatewayMaxBody: number, upstreams: UpstreamRuntime, breakerKeys: Set<string>) {
     this.name = config.name ?? `route-${index}`;
     this.index = index;
     this.service = service;
@@ -41,7 +51,39 @@ export class CompiledRoute {
     this.maxBodyBytes = config.maxBodyBytes ?? gatewayMaxBody;
     this.rewrite = compileRewrite(config);
     this.hostRewrite = config.hostRewrite ?? null;
+    this.retry = config.retryPolicy === undefined ? null : new CompiledRetryPolicy(config.retryPolicy);
+    this.retryBudget = this.retry === null ? null : new RetryBudget(this.retry.budgetPercent);
+    this.fault = config.fault === undefined || (config.fault.delay === undefined && config.fault.abort === undefined) ? null : new CompiledFault(config.fault);
+    // A route's own breaker wins; otherwise the service's applies (one per service, shared by its routes).
+    const cb = config.circuitBreaker ?? service.circuitBreaker;
+    let breaker: CircuitBreaker | null = null;
+    let endpointBreakers: Map<string, CircuitBreaker> | null = null;
+    if (cb !== null && cb !== undefined) {
+      const settings = breakerSettings(cb);
+      const owner = config.circuitBreaker !== undefined ? `route:${this.name}|service:${service.name}` : `service:${service.name}`;
+      const onTransition = breakerLogger(upstreams);
+      if (cb.scope === 'endpoint') {
+        endpointBreakers = new Map();
+        for (const e of service.endpoints) {
+          const key = `${owner}|endpoint:${e.address}`;
+          breakerKeys.add(key);
+          endpointBreakers.set(e.address, upstreams.breakers.get(key, settings, onTransition));
+        }
+      } else {
+        breakerKeys.add(owner);
+        breaker = upstreams.breakers.get(owner, settings, onTransition);
+      }
+    }
+    this.breaker = breaker;
+    this.endpointBreakers = endpointBreakers;
   }
+}
+
+/** Breaker transitions are gateway events: logged as structured lines. */
+function breakerLogger(upstreams: UpstreamRuntime): TransitionListener {
+  return (breaker, from, to) => {
+    upstreams.logger?.warn({ event: 'circuit_breaker', breaker: breaker.name, from, to }, `circuit breaker ${breaker.name}: ${from} -> ${to}`);
+  };
 }
 
 export interface Snapshot {
@@ -60,6 +102,7 @@ export function compileSnapshot(config: GatewayConfig, version: number, upstream
   for (const [name, svc] of Object.entries(config.services ?? {})) services.set(name, new UpstreamService(name, svc, upstreams));
   const gatewayMaxBody = config.maxBodyBytes ?? DEFAULTS.maxBodyBytes;
   const routes: CompiledRoute[] = [];
+  const breakerKeys = new Set<string>();
   const entries: RouterEntry<CompiledRoute>[] = [];
   (config.routes ?? []).forEach((rc, index) => {
     let service = services.get(rc.backendService);
@@ -68,7 +111,7 @@ export function compileSnapshot(config: GatewayConfig, version: number, upstream
       service = new UpstreamService(rc.backendService, { endpoints: [rc.backendService] }, upstreams);
       services.set(rc.backendService, service);
     }
-    const route = new CompiledRoute(rc, index, service, gatewayMaxBody);
+    const route = new CompiledRoute(rc, index, service, gatewayMaxBody, upstreams, breakerKeys);
     routes.push(route);
     entries.push({ config: rc, index, value: route });
   });
@@ -86,6 +129,8 @@ export function compileSnapshot(config: GatewayConfig, version: number, upstream
   }
   upstreams.pools.retain(poolKeys);
   upstreams.states.retain(stateKeys);
+  upstreams.breakers.retain(breakerKeys);
+  upstreams.retainServices(new Set(services.keys()));
   return Object.freeze({
     version,
     config: frozenConfig,

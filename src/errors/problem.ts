@@ -9,13 +9,16 @@ export interface ProblemDocument {
   code: ErrorCode;
 }
 
-/** Renders an error as an RFC 9457 problem document; `instance` is the request id. */
-export function problemBody(code: ErrorCode, detail: string | undefined, requestId: string): string {
+/**
+ * Renders an error as an RFC 9457 problem document; `instance` is the request id. `status`
+ * overrides the table's status (fault injection answers with the configured one).
+ */
+export function problemBody(code: ErrorCode, detail: string | undefined, requestId: string, status: number = ERRORS[code].status): string {
   const def = ERRORS[code];
   const doc: ProblemDocument = {
     type: problemType(code),
     title: def.title,
-    status: def.status,
+    status,
     detail: detail ?? def.title,
     instance: requestId,
     code,

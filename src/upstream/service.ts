@@ -3,7 +3,9 @@ import type { RequestContext } from '../dataplane/context.js';
 import { createBalancer, type Balancer } from './balancers/index.js';
 import { parseAddress, type Endpoint } from './endpoint.js';
 import type { EndpointPool } from './pool.js';
-import type { UpstreamRuntime } from './runtime.js';
+import type { ServiceLoad, UpstreamRuntime } from './runtime.js';
+import type { Bulkhead } from '../policies/bulkhead/bulkhead.js';
+import { createOutlierDetector, type OutlierDetector } from './health/outlier.js';
 
 export const SERVICE_DEFAULTS = Object.freeze({
   loadBalancer: 'round-robin' as LoadBalancerConfig,
@@ -26,6 +28,12 @@ export class UpstreamService {
   readonly config: ServiceConfig;
   readonly endpoints: readonly PooledEndpoint[];
   readonly balancer: Balancer;
+  /** Bulkhead (maxConcurrentRequests/maxPendingRequests), or null when unlimited. */
+  readonly bulkhead: Bulkhead | null;
+  readonly outlier: OutlierDetector | null;
+  readonly load: ServiceLoad;
+  /** The service-level circuit breaker config, inherited by routes without their own. */
+  readonly circuitBreaker: ServiceConfig['circuitBreaker'] | null;
   private readonly hashKey: HashKeySource;
 
   constructor(name: string, config: ServiceConfig, upstreams: UpstreamRuntime) {
@@ -53,6 +61,13 @@ export class UpstreamService {
     const lb = config.loadBalancer ?? SERVICE_DEFAULTS.loadBalancer;
     this.balancer = createBalancer(lb, this.endpoints);
     this.hashKey = compileHashKey(lb);
+    this.bulkhead =
+      config.maxConcurrentRequests === undefined
+        ? null
+        : upstreams.bulkhead(name, config.maxConcurrentRequests, config.maxPendingRequests ?? 0, config.queueTimeoutMs ?? 1000);
+    this.outlier = createOutlierDetector(name, config.outlierDetection, this.endpoints.map((e) => e.state), upstreams.logger);
+    this.load = upstreams.load(name);
+    this.circuitBreaker = config.circuitBreaker ?? null;
   }
 
   // Hot path, change with care.

@@ -9,13 +9,21 @@
  * before that are dropped by Node) -> primary sends `start` with the config current at that
  * moment -> worker says `listening`. A reload only goes to workers that were sent `start`; the
  * others get the new config in their `start`.
+ *
+ * Active health checks run in the primary (once per gateway, not once per worker): each verdict
+ * change goes to every worker that was sent `start` as a `health` message, and `start` itself
+ * carries every verdict the primary holds, so a new or replacement worker starts in step. The
+ * admin `/services` asks every worker for its view (`service-status`, matched by id, bounded by
+ * a short timeout) and merges the answers.
  */
 import cluster, { type Worker } from 'node:cluster';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { GatewayConfig } from '../config/schema/index.js';
-import type { Runner, WorkerStatus } from '../engine/runner.js';
+import type { PlaneStatus, PlaneStatusReport } from '../admin/services.js';
+import type { HealthSource, Runner, WorkerStatus } from '../engine/runner.js';
 import type { Logger } from '../observability/logger.js';
+import type { HealthUpdate } from '../upstream/health/active.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker-main.js', import.meta.url));
@@ -49,11 +57,16 @@ export class ClusterRunner implements Runner {
   private started = false;
   private stopping = false;
   private quickCrashes = 0;
+  private readonly healthSource: HealthSource;
+  /** Status requests waiting for a worker's answer, by id. */
+  private readonly pendingStatus = new Map<number, (status: PlaneStatus | null) => void>();
+  private nextStatusId = 1;
 
-  constructor(workers: number, logger: Logger, logLevel: string) {
+  constructor(workers: number, logger: Logger, logLevel: string, healthSource: HealthSource = () => []) {
     this.expectedWorkers = workers;
     this.logger = logger;
     this.logLevel = logLevel;
+    this.healthSource = healthSource;
   }
 
   get liveWorkers(): number {
@@ -106,7 +119,9 @@ export class ClusterRunner implements Runner {
             if (info.state !== 'forked' || this.stopping) return;
             info.state = 'starting';
             info.version = this.version;
-            const start: ToWorker = { type: 'start', config: this.config!, version: this.version, host: this.host, port, logLevel: this.logLevel };
+            const start: ToWorker = {
+              type: 'start', config: this.config!, version: this.version, host: this.host, port, logLevel: this.logLevel, health: this.healthSource(),
+            };
             worker.send(start);
             return;
           }
@@ -124,6 +139,9 @@ export class ClusterRunner implements Runner {
             return;
           case 'applied':
             info.version = msg.version;
+            return;
+          case 'service-status':
+            this.pendingStatus.get(msg.id)?.(msg.status);
             return;
           default:
             return;
@@ -199,6 +217,44 @@ export class ClusterRunner implements Runner {
         }),
     );
     await Promise.all(acks);
+  }
+
+  setEndpointHealth(update: HealthUpdate): void {
+    const msg: ToWorker = { type: 'health', service: update.service, address: update.address, healthy: update.healthy };
+    // Workers still 'forked' get every verdict in their `start` message.
+    for (const [worker, info] of this.workers) if (info.state !== 'forked' && worker.isConnected()) worker.send(msg);
+  }
+
+  async serviceStatus(timeoutMs: number): Promise<PlaneStatusReport> {
+    const targets = [...this.workers].filter(([worker, info]) => info.state !== 'forked' && worker.isConnected()).map(([worker]) => worker);
+    const answers = await Promise.all(
+      targets.map(
+        (worker) =>
+          new Promise<{ pid: number; status: PlaneStatus | null }>((resolve) => {
+            const id = this.nextStatusId++;
+            const pid = worker.process.pid ?? 0;
+            const done = (status: PlaneStatus | null) => {
+              clearTimeout(timer);
+              this.pendingStatus.delete(id);
+              worker.off('exit', onExit);
+              resolve({ pid, status });
+            };
+            const onExit = () => done(null);
+            const timer = setTimeout(() => done(null), timeoutMs);
+            this.pendingStatus.set(id, done);
+            worker.once('exit', onExit);
+            const request: ToWorker = { type: 'service-status', id };
+            worker.send(request);
+          }),
+      ),
+    );
+    const planes: PlaneStatus[] = [];
+    const missing: number[] = [];
+    for (const a of answers) {
+      if (a.status === null) missing.push(a.pid);
+      else planes.push(a.status);
+    }
+    return { expected: this.expectedWorkers, planes, missing };
   }
 
   async drain(delayMs: number, timeoutMs: number): Promise<void> {

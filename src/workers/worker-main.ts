@@ -35,6 +35,7 @@ process.on('message', (msg: ToWorker) => {
       const logger = createLogger(msg.logLevel);
       try {
         plane = new DataPlane(msg.config, msg.version, logger);
+        plane.applyHealth(msg.health);
       } catch (err) {
         send({ type: 'start-failed', error: String((err as Error).message) });
         return;
@@ -56,6 +57,12 @@ process.on('message', (msg: ToWorker) => {
       break;
     case 'drain':
       drainAndExit(msg.delayMs, msg.timeoutMs);
+      break;
+    case 'health':
+      plane?.setEndpointHealth(msg.service, msg.address, msg.healthy);
+      break;
+    case 'service-status':
+      send({ type: 'service-status', id: msg.id, status: plane?.serviceStatus() ?? null });
       break;
   }
 });

@@ -27,6 +27,9 @@ import {
   type ParserError,
 } from './llhttp.js';
 import type { UpstreamConnection, UpstreamResponseHandler } from './upstream-connection.js';
+import type { CircuitBreaker } from '../../policies/circuit-breaker/breaker.js';
+import { CompiledRetryPolicy } from '../../policies/retry/policy.js';
+import { headerValue } from '../../upstream/service.js';
 
 /** What a connection needs from the engine that owns it. */
 export interface ConnectionHost {
@@ -163,7 +166,7 @@ export class ServerConnection implements UpstreamResponseHandler {
     this.closing = true;
     const ctx = this.active;
     if (ctx !== null) {
-      clearRequestTimer(ctx);
+      this.releaseRequest(ctx);
       const up = ctx.upstream;
       if (up !== null) {
         // The client went away: abort the upstream request too.
@@ -310,7 +313,7 @@ export class ServerConnection implements UpstreamResponseHandler {
       return;
     }
     if (ctx === this.active && ctx.upstream !== null) {
-      this.writeBody(ctx, ctx.upstream, chunk);
+      this.writeBody(ctx, ctx.upstream, chunk, true);
     } else {
       (ctx.pendingBody ??= []).push(chunk);
       if (ctx !== this.active && ctx.bodyBytes > QUEUE_BUFFER_LIMIT) this.pause(PAUSE_QUEUE);
@@ -324,7 +327,10 @@ export class ServerConnection implements UpstreamResponseHandler {
     ctx.requestComplete = true;
     if (ctx === this.active) {
       if (ctx.upstream !== null && !ctx.discardBody) this.endBody(ctx, ctx.upstream);
-      if (ctx.route !== null) this.armTimer(ctx);
+      if (ctx.route !== null && ctx.countedActive) {
+        this.armTimer(ctx);
+        this.armTryTimer(ctx);
+      }
     }
     if (this.closing && this.active === null) this.endConnection();
   }
@@ -358,8 +364,104 @@ export class ServerConnection implements UpstreamResponseHandler {
       this.sendError(ctx, 'MG_BODY_TOO_LARGE', `request body exceeds ${route.maxBodyBytes} bytes`);
       return;
     }
+    route.service.load.active++;
+    ctx.countedActive = true;
+    const fault = route.fault;
+    if (fault !== null) {
+      const abort = fault.abortStatus();
+      if (abort !== 0) {
+        this.sendError(ctx, 'MG_FAULT_INJECTED', `fault injection answered ${abort}`, abort);
+        return;
+      }
+      const delay = fault.delayMs();
+      if (delay > 0) {
+        ctx.waitTimer = setTimeout(onFaultDelayDone, delay, this, ctx);
+        return;
+      }
+    }
+    this.admit(ctx);
+  }
+
+  /** The bulkhead: take a concurrency slot, wait for one in the queue, or answer 503. */
+  admit(ctx: RequestContext): void {
+    ctx.waitTimer = null;
+    if (this.active !== ctx) return;
     if (ctx.requestComplete) this.armTimer(ctx);
-    this.dispatch(ctx, false);
+    const bulkhead = ctx.route!.service.bulkhead;
+    if (bulkhead !== null) {
+      if (bulkhead.tryAcquire()) {
+        ctx.holdsBulkhead = true;
+      } else {
+        // Slow path (the service is at its limit): one closure per queued request.
+        const waiter = bulkhead.enqueue((granted: boolean) => this.bulkheadDecided(ctx, granted));
+        if (waiter === null) {
+          this.sendError(ctx, 'MG_BULKHEAD_FULL', `service "${ctx.route!.service.name}" is at its concurrency limit and its queue is full`);
+          return;
+        }
+        ctx.bulkheadWaiter = waiter;
+        return;
+      }
+    }
+    this.attempt(ctx, false);
+  }
+
+  private bulkheadDecided(ctx: RequestContext, granted: boolean): void {
+    ctx.bulkheadWaiter = null;
+    if (this.active !== ctx || ctx.responseStarted) {
+      if (granted) ctx.route!.service.bulkhead!.release();
+      return;
+    }
+    if (!granted) {
+      this.sendError(ctx, 'MG_BULKHEAD_TIMEOUT', `no concurrency slot of service "${ctx.route!.service.name}" freed in time`);
+      return;
+    }
+    ctx.holdsBulkhead = true;
+    this.attempt(ctx, false);
+  }
+
+  /**
+   * One attempt: the circuit breaker admits it, the balancer picks an endpoint (away from the
+   * previous one on a retry), and the request goes out on a pooled connection.
+   */
+  attempt(ctx: RequestContext, freshConnection: boolean): void {
+    ctx.waitTimer = null;
+    if (this.active !== ctx || ctx.responseStarted) return;
+    const route = ctx.route!;
+    const service = route.service;
+    const now = Date.now();
+    let breaker = route.breaker;
+    if (breaker !== null && !breaker.tryAcquire(now)) {
+      this.sendCircuitOpen(ctx, breaker, now);
+      return;
+    }
+    let endpoint = service.pick(ctx, ctx.endpoint);
+    if (endpoint === null) {
+      breaker?.onCancel(now);
+      this.sendError(ctx, 'MG_NO_ENDPOINT', `service "${service.name}" has no available endpoint`);
+      return;
+    }
+    const perEndpoint = route.endpointBreakers;
+    if (perEndpoint !== null) {
+      breaker = perEndpoint.get(endpoint.address) ?? null;
+      if (breaker !== null && !breaker.tryAcquire(now)) {
+        // That endpoint's breaker is open: one more pick, away from it.
+        const other = service.pick(ctx, endpoint);
+        const otherBreaker = other === null || other === endpoint ? null : (perEndpoint.get(other.address) ?? null);
+        if (other === null || other === endpoint || (otherBreaker !== null && !otherBreaker.tryAcquire(now))) {
+          this.sendCircuitOpen(ctx, breaker, now);
+          return;
+        }
+        endpoint = other;
+        breaker = otherBreaker;
+      }
+    }
+    ctx.breaker = breaker;
+    ctx.endpoint = endpoint;
+    ctx.attempts++;
+    endpoint.state.outstanding++;
+    ctx.endpointCounted = true;
+    if (ctx.requestComplete) this.armTryTimer(ctx);
+    this.send(ctx, freshConnection);
   }
 
   /**
@@ -370,16 +472,18 @@ export class ServerConnection implements UpstreamResponseHandler {
     if (ctx.timer === null && !ctx.responseStarted) ctx.timer = setTimeout(onRequestTimeout, ctx.route!.timeoutMs, this, ctx);
   }
 
-  /** Picks an endpoint and writes the request to one of its connections. */
-  private dispatch(ctx: RequestContext, freshConnection: boolean): void {
-    const route = ctx.route!;
-    const endpoint = route.service.pick(ctx, null);
-    if (endpoint === null) {
-      this.sendError(ctx, 'MG_NO_ENDPOINT', `service "${route.service.name}" has no available endpoint`);
-      return;
+  /** Per-try deadline (retryPolicy.perTryTimeoutMs), from the end of the request. */
+  private armTryTimer(ctx: RequestContext): void {
+    const retry = ctx.route!.retry;
+    if (retry !== null && retry.perTryTimeoutMs > 0 && ctx.tryTimer === null && ctx.endpointCounted && !ctx.responseStarted) {
+      ctx.tryTimer = setTimeout(onTryTimeout, retry.perTryTimeoutMs, this, ctx);
     }
-    ctx.endpoint = endpoint;
-    ctx.attempts++;
+  }
+
+  /** Writes the request to a connection of the chosen endpoint (a retry replays the kept body). */
+  private send(ctx: RequestContext, freshConnection: boolean): void {
+    const route = ctx.route!;
+    const endpoint = ctx.endpoint!;
     const up = freshConnection ? endpoint.pool.connect() : endpoint.pool.acquire();
     up.handler = this;
     ctx.upstream = up;
@@ -390,16 +494,28 @@ export class ServerConnection implements UpstreamResponseHandler {
       this.corkedUpstream = up;
     }
     up.write(buildUpstreamHead(ctx, target, this.client));
+    const replay = ctx.replay;
+    if (replay !== null) for (let i = 0; i < replay.length; i++) this.writeBody(ctx, up, replay[i]!, false);
     const pending = ctx.pendingBody;
     if (pending !== null) {
       ctx.pendingBody = null;
-      for (let i = 0; i < pending.length; i++) this.writeBody(ctx, up, pending[i]!);
+      for (let i = 0; i < pending.length; i++) this.writeBody(ctx, up, pending[i]!, true);
       this.resume(PAUSE_QUEUE);
     }
     if (ctx.requestComplete) this.endBody(ctx, up);
   }
 
-  private writeBody(ctx: RequestContext, up: UpstreamConnection, chunk: Buffer): void {
+  private writeBody(ctx: RequestContext, up: UpstreamConnection, chunk: Buffer, keep: boolean): void {
+    const retry = ctx.route!.retry;
+    if (keep && retry !== null && ctx.replayable) {
+      // Keep the body for a retry while it is small; past retryBufferBytes it is not retried.
+      ctx.replayBytes += chunk.length;
+      if (ctx.replayBytes <= retry.retryBufferBytes) (ctx.replay ??= []).push(chunk);
+      else {
+        ctx.replay = null;
+        ctx.replayable = false;
+      }
+    }
     let ok: boolean;
     if (ctx.chunked) {
       up.write(chunk.length.toString(16) + '\r\n');
@@ -431,6 +547,16 @@ export class ServerConnection implements UpstreamResponseHandler {
       }
       return true;
     }
+    clearTimer(ctx, 'tryTimer');
+    const retry = ctx.route!.retry;
+    if (retry !== null && retry.retriesStatus(status) && this.mayRetry(ctx, true)) {
+      // Retry instead of forwarding this response: the connection is dropped mid-response.
+      this.recordVerdict(ctx, true);
+      this.abandonAttempt(ctx);
+      this.scheduleRetry(ctx);
+      return true;
+    }
+    this.recordVerdict(ctx, status >= 500);
     clearRequestTimer(ctx);
     ctx.status = status;
     ctx.upstreamKeepAlive = keepAlive;
@@ -474,6 +600,7 @@ export class ServerConnection implements UpstreamResponseHandler {
     if (ctx.responseChunked) this.socket.write(chunkedTerminator(ctx.responseTrailers), 'latin1');
     up.socket.resume();
     ctx.endpoint!.pool.release(up, ctx.upstreamKeepAlive && ctx.requestSent, Date.now());
+    this.releaseEndpoint(ctx);
     this.finishExchange(ctx);
   }
 
@@ -482,11 +609,22 @@ export class ServerConnection implements UpstreamResponseHandler {
     if (ctx === null) return;
     ctx.upstream = null;
     this.resume(PAUSE_UPSTREAM);
-    if (!ctx.responseStarted && staleReuse && !ctx.hasBody && ctx.attempts < 3) {
+    if (!ctx.responseStarted && staleReuse && !ctx.hasBody && ctx.staleRetries < 2) {
       // A pooled keep-alive connection closed under us before any response byte: the request
-      // never reached the application, so a fresh connection may send it again.
-      this.dispatch(ctx, true);
+      // never reached the application, so a fresh connection may send it again (not an attempt).
+      ctx.staleRetries++;
+      this.send(ctx, true);
       return;
+    }
+    clearTimer(ctx, 'tryTimer');
+    if (!ctx.responseStarted) {
+      this.recordVerdict(ctx, true);
+      this.releaseEndpoint(ctx);
+      const connectFailure = code === 'MG_UPSTREAM_REFUSED' || code === 'MG_UPSTREAM_CONNECT_TIMEOUT';
+      if (this.mayRetry(ctx, false, connectFailure ? RETRY_CONNECT : code === 'MG_UPSTREAM_RESET' ? RETRY_RESET : RETRY_GATEWAY)) {
+        this.scheduleRetry(ctx);
+        return;
+      }
     }
     if (ctx.responseStarted) {
       // Too late for an error response: cut the client connection so it sees the truncation.
@@ -511,17 +649,137 @@ export class ServerConnection implements UpstreamResponseHandler {
     this.socket.uncork();
   }
 
+  /** @internal per-try timer: this attempt took too long; retry elsewhere or answer 504. */
+  tryTimedOut(ctx: RequestContext): void {
+    ctx.tryTimer = null;
+    if (this.active !== ctx || ctx.responseStarted || !ctx.endpointCounted) return;
+    const address = ctx.endpoint!.address;
+    this.recordVerdict(ctx, true);
+    this.abandonAttempt(ctx);
+    if (this.mayRetry(ctx, false, RETRY_GATEWAY)) {
+      this.scheduleRetry(ctx);
+      return;
+    }
+    this.sendError(ctx, 'MG_UPSTREAM_TIMEOUT', `no response from ${address} within the per-try timeout of ${ctx.route!.retry!.perTryTimeoutMs} ms`);
+  }
+
+  /**
+   * May this request be tried again? `status`: a retryable response arrived (else a failure of
+   * kind `kind`). Attempts left, body replayable, method safe to repeat (a connect failure is
+   * always safe: nothing reached the application), and the service's retry budget allows it.
+   */
+  private mayRetry(ctx: RequestContext, status: boolean, kind: number = 0): boolean {
+    const route = ctx.route!;
+    const retry = route.retry;
+    if (retry === null || ctx.attempts >= retry.maxAttempts || this.host.draining) return false;
+    if (!status) {
+      if (kind === RETRY_CONNECT ? !retry.retriesConnectFailure : kind === RETRY_RESET ? !retry.retriesReset : !retry.retriesStatus(502)) return false;
+    }
+    if (kind !== RETRY_CONNECT || status) {
+      if (!ctx.replayable) return false;
+      if (!retry.retryNonIdempotent && !CompiledRetryPolicy.methodIsIdempotent(ctx.method) && headerValue(ctx.rawHeaders, 'idempotency-key') === null) return false;
+    } else if (!ctx.replayable) {
+      return false;
+    }
+    const load = route.service.load;
+    return route.retryBudget!.allows(load.active, ctx.countedRetry ? load.retries - 1 : load.retries);
+  }
+
+  private scheduleRetry(ctx: RequestContext): void {
+    if (!ctx.countedRetry) {
+      ctx.countedRetry = true;
+      ctx.route!.service.load.retries++;
+    }
+    ctx.waitTimer = setTimeout(onRetryBackoffDone, ctx.route!.retry!.backoffMs(ctx.attempts), this, ctx);
+  }
+
+  /** The breaker and outlier detection learn how the attempt went (once per attempt). */
+  private recordVerdict(ctx: RequestContext, failed: boolean): void {
+    const breaker = ctx.breaker;
+    const now = Date.now();
+    if (breaker !== null) {
+      ctx.breaker = null;
+      if (failed) breaker.onFailure(now);
+      else breaker.onSuccess(now);
+    }
+    const outlier = ctx.route!.service.outlier;
+    if (outlier !== null && ctx.endpoint !== null) {
+      if (failed) outlier.onFailure(ctx.endpoint.state, now);
+      else outlier.onSuccess(ctx.endpoint.state);
+    }
+  }
+
+  /** Drops the current attempt's connection (a retry follows, or an error). */
+  private abandonAttempt(ctx: RequestContext): void {
+    const up = ctx.upstream;
+    if (up !== null) {
+      up.handler = null;
+      ctx.upstream = null;
+      up.destroy();
+    }
+    // A body held back for that connection's sake now waits in pendingBody instead.
+    this.resume(PAUSE_UPSTREAM);
+    this.releaseEndpoint(ctx);
+  }
+
+  private releaseEndpoint(ctx: RequestContext): void {
+    if (ctx.endpointCounted) {
+      ctx.endpointCounted = false;
+      ctx.endpoint!.state.outstanding--;
+    }
+  }
+
+  /**
+   * Gives back everything a request holds, whatever way it ended: timers, bulkhead slot or queue
+   * place, an owed breaker verdict, the endpoint and service counters.
+   */
+  private releaseRequest(ctx: RequestContext): void {
+    clearRequestTimer(ctx);
+    clearTimer(ctx, 'tryTimer');
+    clearTimer(ctx, 'waitTimer');
+    if (ctx.breaker !== null) {
+      ctx.breaker.onCancel(Date.now());
+      ctx.breaker = null;
+    }
+    this.releaseEndpoint(ctx);
+    const route = ctx.route;
+    if (route === null) return;
+    const service = route.service;
+    if (ctx.bulkheadWaiter !== null) {
+      service.bulkhead!.cancel(ctx.bulkheadWaiter);
+      ctx.bulkheadWaiter = null;
+    }
+    if (ctx.holdsBulkhead) {
+      ctx.holdsBulkhead = false;
+      service.bulkhead!.release();
+    }
+    if (ctx.countedActive) {
+      ctx.countedActive = false;
+      service.load.active--;
+    }
+    if (ctx.countedRetry) {
+      ctx.countedRetry = false;
+      service.load.retries--;
+    }
+  }
+
+  private sendCircuitOpen(ctx: RequestContext, breaker: CircuitBreaker, now: number): void {
+    const seconds = Math.max(1, Math.ceil(breaker.retryAfterMs(now) / 1000));
+    this.sendError(ctx, 'MG_CIRCUIT_OPEN', `circuit breaker ${breaker.name} is ${breaker.state}; retry in ${seconds} s`, 0, `retry-after: ${seconds}\r\n`);
+  }
+
   /** @internal timer callback */
   timedOut(ctx: RequestContext): void {
     ctx.timer = null;
     if (this.active !== ctx || ctx.responseStarted) return;
+    if (ctx.endpointCounted) this.recordVerdict(ctx, true);
     this.sendError(ctx, 'MG_UPSTREAM_TIMEOUT', `no response from ${ctx.endpoint?.address ?? 'upstream'} within ${ctx.route!.timeoutMs} ms`);
   }
 
   // ---- endings ----
 
   /** Answers `ctx` with a problem+json error, aborting its upstream request if one is open. */
-  private sendError(ctx: RequestContext, code: ErrorCode, detail: string): void {
+  private sendError(ctx: RequestContext, code: ErrorCode, detail: string, status = 0, extraHeaders = ''): void {
     if (ctx.responseStarted) {
       this.socket.destroy();
       return;
@@ -540,24 +798,23 @@ export class ServerConnection implements UpstreamResponseHandler {
     const closeAfter = ctx.closeAfter || (!ctx.requestComplete && ctx.hasBody) || !ctx.clientKeepAlive || (this.closing && this.queue.length === 0) || this.host.draining;
     ctx.closeAfter = closeAfter;
     ctx.responseStarted = true;
-    ctx.status = ERRORS[code].status;
-    if (ERRORS[code].source !== 'downstream') this.host.logger.warn({ requestId: ctx.id, code, detail, route: ctx.route?.name }, 'request failed');
-    this.writeProblem(code, detail, ctx.id, closeAfter, ctx.method === 'HEAD');
+    ctx.status = status === 0 ? ERRORS[code].status : status;
+    if (ERRORS[code].source === 'upstream') this.host.logger.warn({ requestId: ctx.id, code, detail, route: ctx.route?.name }, 'request failed');
+    this.writeProblem(code, detail, ctx.id, closeAfter, ctx.method === 'HEAD', ctx.status, extraHeaders);
     this.finishExchange(ctx);
   }
 
   /** A problem+json response; for HEAD only its head (with the length the body would have). */
-  private writeProblem(code: ErrorCode, detail: string, requestId: string, close: boolean, headOnly: boolean): void {
-    const status = ERRORS[code].status;
-    const body = problemBody(code, detail, requestId);
+  private writeProblem(code: ErrorCode, detail: string, requestId: string, close: boolean, headOnly: boolean, status = ERRORS[code].status, extraHeaders = ''): void {
+    const body = problemBody(code, detail, requestId, status);
     this.socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: ${PROBLEM_CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-        `x-request-id: ${requestId}\r\n${close ? 'connection: close\r\n' : ''}\r\n${headOnly ? '' : body}`,
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: ${PROBLEM_CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+        `x-request-id: ${requestId}\r\n${extraHeaders}${close ? 'connection: close\r\n' : ''}\r\n${headOnly ? '' : body}`,
     );
   }
 
   private finishExchange(ctx: RequestContext): void {
-    clearRequestTimer(ctx);
+    this.releaseRequest(ctx);
     ctx.finished = true;
     this.active = null;
     this.resume(PAUSE_UPSTREAM);
@@ -594,6 +851,19 @@ export class ServerConnection implements UpstreamResponseHandler {
       this.socket.setTimeout(LINGER_MS);
       this.socket.resume();
     }
+  }
+}
+
+/** Kinds of attempt failure, for retryOn. */
+const RETRY_CONNECT = 1;
+const RETRY_RESET = 2;
+const RETRY_GATEWAY = 3;
+
+function clearTimer(ctx: RequestContext, key: 'tryTimer' | 'waitTimer'): void {
+  const timer = ctx[key];
+  if (timer !== null) {
+    clearTimeout(timer);
+    ctx[key] = null;
   }
 }
 
@@ -660,3 +930,6 @@ function onHeadersComplete(
 function onBody(this: WithConn, chunk: Buffer): void { this.conn.parsedBody(chunk); }
 function onMessageComplete(this: WithConn): void { this.conn.parsedMessageComplete(); }
 function onRequestTimeout(conn: ServerConnection, ctx: RequestContext): void { conn.timedOut(ctx); }
+function onTryTimeout(conn: ServerConnection, ctx: RequestContext): void { conn.tryTimedOut(ctx); }
+function onFaultDelayDone(conn: ServerConnection, ctx: RequestContext): void { conn.admit(ctx); }
+function onRetryBackoffDone(conn: ServerConnection, ctx: RequestContext): void { conn.attempt(ctx, false); }

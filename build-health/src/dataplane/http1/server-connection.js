@@ -1,0 +1,926 @@
+/**
+ * The downstream half of the HTTP/1.1 codec and the request lifecycle on one client connection.
+ *
+ * Requests on a connection are answered in order (RFC 9112 section 9.3.2), so at most one is
+ * `active`; pipelined ones wait in `queue`. The connection itself is the upstream response
+ * handler of its active request: no per-request handler objects, no closures, no streams.
+ * Bodies are forwarded chunk by chunk as the parser yields them, with backpressure in both
+ * directions, so memory stays flat whatever the body size. Hot path, change with care.
+ */
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import { ERRORS, problemBody, PROBLEM_CONTENT_TYPE } from '../../errors/index.js';
+import { RequestContext } from '../context.js';
+import { buildClientHead, buildUpstreamHead, chunkedTerminator } from '../forward.js';
+import { HTTPParser, METHODS, PARSER_RESOURCE, kOnBody, kOnHeaders, kOnHeadersComplete, kOnMessageComplete, } from './llhttp.js';
+import { CompiledRetryPolicy } from '../../policies/retry/policy.js';
+import { headerValue } from '../../upstream/service.js';
+const PAUSE_UPSTREAM = 1;
+const PAUSE_QUEUE = 2;
+/** Body bytes buffered for a queued pipelined request before the socket stops reading. */
+const QUEUE_BUFFER_LIMIT = 64 * 1024;
+/** Pipelined requests parsed ahead of the one being answered before the socket stops reading. */
+const QUEUE_LENGTH_LIMIT = 32;
+/**
+ * After we close our side, how long we keep reading (and dropping) what the client still sends
+ * until its FIN: closing a socket with unread input makes the kernel send a reset, which can
+ * destroy the response the client has not read yet (the "lingering close" of nginx and Apache).
+ */
+const LINGER_MS = 2000;
+const MAX_REQUEST_ID_LENGTH = 200;
+export class ServerConnection {
+    socket;
+    host;
+    client;
+    /** The request whose response is in progress. */
+    active = null;
+    receiving = null;
+    queue = [];
+    parser;
+    headerAcc = null;
+    urlAcc = '';
+    pauseReasons = 0;
+    /** No new requests: close once the ones already received are answered. */
+    closing = false;
+    /** We ended our side (endConnection); input is now only drained. */
+    ended = false;
+    closed = false;
+    /**
+     * A parse error that came after requests still to be answered: they are answered first, in
+     * order (RFC 9112 section 9.3.2), then this error, then the connection closes.
+     */
+    deferredError = null;
+    deferredDetail = '';
+    inExecute = false;
+    corkedUpstream = null;
+    constructor(socket, host, proto, maxHeaderBytes, idleTimeoutMs) {
+        this.socket = socket;
+        this.host = host;
+        this.client = Object.freeze({ remoteAddress: stripV4Mapped(socket.remoteAddress ?? ''), proto });
+        const parser = new HTTPParser();
+        parser.initialize(HTTPParser.REQUEST, PARSER_RESOURCE, maxHeaderBytes, 0);
+        parser[kOnHeaders] = onHeaders;
+        parser[kOnHeadersComplete] = onHeadersComplete;
+        parser[kOnBody] = onBody;
+        parser[kOnMessageComplete] = onMessageComplete;
+        parser.conn = this;
+        this.parser = parser;
+        socket.conn = this;
+        // A client may half-close after its request (shutdown(SHUT_WR), `nc -N`): its response must
+        // still be written, so our side ends only when we say so (handleEnd / endConnection).
+        socket.allowHalfOpen = true;
+        socket.setTimeout(idleTimeoutMs);
+        socket.on('data', onSocketData);
+        socket.on('drain', onSocketDrain);
+        socket.on('timeout', onSocketTimeout);
+        socket.on('error', noop);
+        socket.on('end', onSocketEnd);
+        socket.on('close', onSocketClose);
+    }
+    get idle() {
+        return this.active === null && this.receiving === null;
+    }
+    /** Graceful close: now if idle, otherwise after the current response (which says `Connection: close`). */
+    closeWhenIdle() {
+        this.closing = true;
+        if (this.idle)
+            this.endConnection();
+    }
+    // ---- downstream socket ----
+    handleData(data) {
+        // After we decided to close (or a parse error is waiting its turn), input is only drained.
+        if (this.ended || this.deferredError !== null)
+            return;
+        this.inExecute = true;
+        let ret = this.parser.execute(data);
+        // llhttp stops after a request that asks to switch protocols (`Connection: upgrade` with
+        // `Upgrade`, or CONNECT) and returns how far it got. meshgate does not upgrade here: Upgrade
+        // is hop-by-hop, so that request was proxied as a plain one and what follows is the next one.
+        while (typeof ret === 'number' && ret > 0 && ret < data.length && !this.ended && this.deferredError === null && !this.closed) {
+            data = data.subarray(ret);
+            ret = this.parser.execute(data);
+        }
+        this.inExecute = false;
+        const up = this.corkedUpstream;
+        if (up !== null) {
+            this.corkedUpstream = null;
+            up.uncork();
+        }
+        if (typeof ret !== 'number' && !this.ended)
+            this.handleParseError(ret);
+    }
+    handleDrain() {
+        const up = this.active?.upstream;
+        if (up != null)
+            up.socket.resume();
+    }
+    handleTimeout() {
+        // An idle keep-alive connection, a client silent in the middle of sending its request (not
+        // held back by us: no pause), or a closed connection whose client never sent its FIN. A
+        // connection waiting for its response is governed by the route timeout instead.
+        if (this.idle || this.ended || (this.receiving !== null && this.pauseReasons === 0))
+            this.socket.destroy();
+    }
+    handleEnd() {
+        // The client half-closed. A request it was still sending can never complete: abort it (and
+        // its upstream request, in handleClose). Otherwise answer what was received, then close.
+        if (this.receiving !== null && !this.ended) {
+            this.socket.destroy();
+            return;
+        }
+        this.closing = true;
+        if (this.idle)
+            this.endConnection();
+    }
+    handleClose() {
+        this.closed = true;
+        this.closing = true;
+        const ctx = this.active;
+        if (ctx !== null) {
+            this.releaseRequest(ctx);
+            const up = ctx.upstream;
+            if (up !== null) {
+                // The client went away: abort the upstream request too.
+                up.handler = null;
+                ctx.upstream = null;
+                up.destroy();
+            }
+        }
+        this.active = null;
+        this.receiving = null;
+        this.queue.length = 0;
+        this.parser.free();
+        this.host.connectionClosed(this);
+    }
+    handleParseError(err) {
+        const code = err.code === 'HPE_HEADER_OVERFLOW' ? 'MG_HEADERS_TOO_LARGE' : 'MG_BAD_REQUEST';
+        const detail = err.reason ? `${err.reason}` : 'malformed HTTP/1.1 request';
+        // The parser cannot continue after an error: nothing after this point is read as a request.
+        const rx = this.receiving;
+        this.receiving = null;
+        if (rx !== null) {
+            // The error is in the body of a request already parsed (a bad chunk, for instance).
+            rx.discardBody = true;
+            rx.closeAfter = true;
+            if (rx === this.active) {
+                // It is the one being answered: answer it with the error (aborting its upstream
+                // request), or cut the connection when its response has already begun.
+                if (!rx.responseStarted)
+                    this.sendError(rx, code, detail);
+                else
+                    this.socket.destroy();
+                return;
+            }
+            // It is the last pipelined request waiting its turn: the error takes its place.
+            if (this.queue[this.queue.length - 1] === rx)
+                this.queue.pop();
+        }
+        if (this.active === null) {
+            this.writeProblem(code, detail, randomUUID(), true, false);
+            this.endConnection();
+        }
+        else {
+            // Requests before the bad bytes are answered first (finishExchange sends the error).
+            this.deferredError = code;
+            this.deferredDetail = detail;
+        }
+    }
+    pause(reason) {
+        if (this.pauseReasons === 0)
+            this.socket.pause();
+        this.pauseReasons |= reason;
+    }
+    resume(reason) {
+        if ((this.pauseReasons & reason) === 0)
+            return;
+        this.pauseReasons &= ~reason;
+        if (this.pauseReasons === 0 && !this.closed)
+            this.socket.resume();
+    }
+    // ---- request parser events ----
+    parsedHeaders(headers, url) {
+        const ctx = this.receiving;
+        if (ctx !== null) {
+            // Headers after the body are trailers.
+            if (ctx.pendingTrailers === null)
+                ctx.pendingTrailers = headers;
+            else
+                for (let i = 0; i < headers.length; i++)
+                    ctx.pendingTrailers.push(headers[i]);
+            return;
+        }
+        if (this.headerAcc === null)
+            this.headerAcc = headers;
+        else
+            for (let i = 0; i < headers.length; i++)
+                this.headerAcc.push(headers[i]);
+        if (url !== undefined)
+            this.urlAcc += url;
+    }
+    parsedHeadersComplete(minor, headers, methodIndex, url, keepAlive) {
+        let raw = headers ?? [];
+        if (this.headerAcc !== null) {
+            if (headers !== undefined)
+                for (let i = 0; i < headers.length; i++)
+                    this.headerAcc.push(headers[i]);
+            raw = this.headerAcc;
+            this.headerAcc = null;
+        }
+        const target = this.urlAcc + (url ?? '');
+        this.urlAcc = '';
+        // A response that closes the connection was chosen while this buffer was being parsed: the
+        // requests after it are not ours to answer.
+        if (this.ended)
+            return 0;
+        let host = '';
+        let hostFields = 0;
+        let requestId = '';
+        let expectContinue = false;
+        let contentLength = -1;
+        let chunked = false;
+        let teTrailers = false;
+        for (let i = 0; i < raw.length; i += 2) {
+            const name = raw[i];
+            // Cheap length filter before lower-casing: only a few names matter here.
+            switch (name.length) {
+                case 4:
+                    if (name.toLowerCase() === 'host') {
+                        if (hostFields++ === 0)
+                            host = raw[i + 1];
+                    }
+                    break;
+                case 2:
+                    if (name.toLowerCase() === 'te' && raw[i + 1].toLowerCase().includes('trailers'))
+                        teTrailers = true;
+                    break;
+                case 6:
+                    if (name.toLowerCase() === 'expect' && raw[i + 1].toLowerCase() === '100-continue')
+                        expectContinue = true;
+                    break;
+                case 12:
+                    if (name.toLowerCase() === 'x-request-id')
+                        requestId = raw[i + 1];
+                    break;
+                case 14:
+                    if (name.toLowerCase() === 'content-length')
+                        contentLength = Number(raw[i + 1]);
+                    break;
+                case 17:
+                    if (name.toLowerCase() === 'transfer-encoding' && raw[i + 1].toLowerCase().endsWith('chunked'))
+                        chunked = true;
+                    break;
+            }
+        }
+        if (chunked)
+            contentLength = -1;
+        const clientId = requestId !== '' && requestId.length <= MAX_REQUEST_ID_LENGTH;
+        const ctx = new RequestContext(clientId ? requestId : randomUUID(), clientId, this.host.snapshot, METHODS[methodIndex] ?? 'GET', target, raw, minor, keepAlive && !this.closing, host, expectContinue, contentLength, chunked, teTrailers, this.client.remoteAddress);
+        ctx.hostFields = hostFields;
+        this.receiving = ctx;
+        if (this.active === null) {
+            this.active = ctx;
+            this.startRequest(ctx);
+        }
+        else {
+            this.queue.push(ctx);
+            if (this.queue.length >= QUEUE_LENGTH_LIMIT)
+                this.pause(PAUSE_QUEUE);
+        }
+        return 0;
+    }
+    parsedBody(chunk) {
+        const ctx = this.receiving;
+        if (ctx === null || ctx.discardBody)
+            return;
+        ctx.bodyBytes += chunk.length;
+        const route = ctx.route;
+        if (route !== null && route.maxBodyBytes > 0 && ctx.bodyBytes > route.maxBodyBytes) {
+            if (ctx === this.active)
+                this.sendError(ctx, 'MG_BODY_TOO_LARGE', `request body exceeds ${route.maxBodyBytes} bytes`);
+            else
+                ctx.discardBody = true;
+            return;
+        }
+        if (ctx === this.active && ctx.upstream !== null) {
+            this.writeBody(ctx, ctx.upstream, chunk, true);
+        }
+        else {
+            (ctx.pendingBody ??= []).push(chunk);
+            if (ctx !== this.active && ctx.bodyBytes > QUEUE_BUFFER_LIMIT)
+                this.pause(PAUSE_QUEUE);
+        }
+    }
+    parsedMessageComplete() {
+        const ctx = this.receiving;
+        if (ctx === null)
+            return;
+        this.receiving = null;
+        ctx.requestComplete = true;
+        if (ctx === this.active) {
+            if (ctx.upstream !== null && !ctx.discardBody)
+                this.endBody(ctx, ctx.upstream);
+            if (ctx.route !== null && ctx.countedActive) {
+                this.armTimer(ctx);
+                this.armTryTimer(ctx);
+            }
+        }
+        if (this.closing && this.active === null)
+            this.endConnection();
+    }
+    // ---- the exchange ----
+    startRequest(ctx) {
+        if (ctx.hostFields !== 1 && (ctx.hostFields > 1 || ctx.versionMinor >= 1)) {
+            // RFC 9112 section 3.2: an HTTP/1.1 request without Host, or any request with two, is a 400.
+            ctx.closeAfter = true;
+            this.sendError(ctx, 'MG_BAD_REQUEST', ctx.hostFields === 0 ? 'HTTP/1.1 request without a Host header' : 'more than one Host header');
+            return;
+        }
+        if (hasDotSegment(ctx.path)) {
+            // `/public/../admin` would match a `/public` route here and reach `/admin` upstream once
+            // the upstream resolves it: such paths are refused rather than guessed at.
+            this.sendError(ctx, 'MG_BAD_REQUEST', 'the path contains a "." or ".." segment');
+            return;
+        }
+        const snapshot = ctx.snapshot;
+        const match = snapshot.router.match({ method: ctx.method, host: routingHost(ctx.host), path: ctx.path, query: ctx.search.slice(1), rawHeaders: ctx.rawHeaders });
+        if (match === null) {
+            this.sendError(ctx, 'MG_NO_ROUTE', `no route matches ${ctx.method} ${ctx.path}`);
+            return;
+        }
+        const route = match.value;
+        ctx.route = route;
+        ctx.params = match.params;
+        ctx.matchedPath = match.matchedPath;
+        if (route.maxBodyBytes > 0 && (ctx.contentLength > route.maxBodyBytes || ctx.bodyBytes > route.maxBodyBytes)) {
+            this.sendError(ctx, 'MG_BODY_TOO_LARGE', `request body exceeds ${route.maxBodyBytes} bytes`);
+            return;
+        }
+        route.service.load.active++;
+        ctx.countedActive = true;
+        const fault = route.fault;
+        if (fault !== null) {
+            const abort = fault.abortStatus();
+            if (abort !== 0) {
+                this.sendError(ctx, 'MG_FAULT_INJECTED', `fault injection answered ${abort}`, abort);
+                return;
+            }
+            const delay = fault.delayMs();
+            if (delay > 0) {
+                ctx.waitTimer = setTimeout(onFaultDelayDone, delay, this, ctx);
+                return;
+            }
+        }
+        this.admit(ctx);
+    }
+    /** The bulkhead: take a concurrency slot, wait for one in the queue, or answer 503. */
+    admit(ctx) {
+        ctx.waitTimer = null;
+        if (this.active !== ctx)
+            return;
+        if (ctx.requestComplete)
+            this.armTimer(ctx);
+        const bulkhead = ctx.route.service.bulkhead;
+        if (bulkhead !== null) {
+            if (bulkhead.tryAcquire()) {
+                ctx.holdsBulkhead = true;
+            }
+            else {
+                // Slow path (the service is at its limit): one closure per queued request.
+                const waiter = bulkhead.enqueue((granted) => this.bulkheadDecided(ctx, granted));
+                if (waiter === null) {
+                    this.sendError(ctx, 'MG_BULKHEAD_FULL', `service "${ctx.route.service.name}" is at its concurrency limit and its queue is full`);
+                    return;
+                }
+                ctx.bulkheadWaiter = waiter;
+                return;
+            }
+        }
+        this.attempt(ctx, false);
+    }
+    bulkheadDecided(ctx, granted) {
+        ctx.bulkheadWaiter = null;
+        if (this.active !== ctx || ctx.responseStarted) {
+            if (granted)
+                ctx.route.service.bulkhead.release();
+            return;
+        }
+        if (!granted) {
+            this.sendError(ctx, 'MG_BULKHEAD_TIMEOUT', `no concurrency slot of service "${ctx.route.service.name}" freed in time`);
+            return;
+        }
+        ctx.holdsBulkhead = true;
+        this.attempt(ctx, false);
+    }
+    /**
+     * One attempt: the circuit breaker admits it, the balancer picks an endpoint (away from the
+     * previous one on a retry), and the request goes out on a pooled connection.
+     */
+    attempt(ctx, freshConnection) {
+        ctx.waitTimer = null;
+        if (this.active !== ctx || ctx.responseStarted)
+            return;
+        const route = ctx.route;
+        const service = route.service;
+        const now = Date.now();
+        let breaker = route.breaker;
+        if (breaker !== null && !breaker.tryAcquire(now)) {
+            this.sendCircuitOpen(ctx, breaker, now);
+            return;
+        }
+        let endpoint = service.pick(ctx, ctx.endpoint);
+        if (endpoint === null) {
+            breaker?.onCancel(now);
+            this.sendError(ctx, 'MG_NO_ENDPOINT', `service "${service.name}" has no available endpoint`);
+            return;
+        }
+        const perEndpoint = route.endpointBreakers;
+        if (perEndpoint !== null) {
+            breaker = perEndpoint.get(endpoint.address) ?? null;
+            if (breaker !== null && !breaker.tryAcquire(now)) {
+                // That endpoint's breaker is open: one more pick, away from it.
+                const other = service.pick(ctx, endpoint);
+                const otherBreaker = other === null || other === endpoint ? null : (perEndpoint.get(other.address) ?? null);
+                if (other === null || other === endpoint || (otherBreaker !== null && !otherBreaker.tryAcquire(now))) {
+                    this.sendCircuitOpen(ctx, breaker, now);
+                    return;
+                }
+                endpoint = other;
+                breaker = otherBreaker;
+            }
+        }
+        ctx.breaker = breaker;
+        ctx.endpoint = endpoint;
+        ctx.attempts++;
+        endpoint.state.outstanding++;
+        ctx.endpointCounted = true;
+        if (ctx.requestComplete)
+            this.armTryTimer(ctx);
+        this.send(ctx, freshConnection);
+    }
+    /**
+     * The route timeout counts from the end of the request (as Envoy's route timeout does), so an
+     * upload takes as long as it needs; a client that stalls mid-request meets the idle timeout.
+     */
+    armTimer(ctx) {
+        if (ctx.timer === null && !ctx.responseStarted)
+            ctx.timer = setTimeout(onRequestTimeout, ctx.route.timeoutMs, this, ctx);
+    }
+    /** Per-try deadline (retryPolicy.perTryTimeoutMs), from the end of the request. */
+    armTryTimer(ctx) {
+        const retry = ctx.route.retry;
+        if (retry !== null && retry.perTryTimeoutMs > 0 && ctx.tryTimer === null && ctx.endpointCounted && !ctx.responseStarted) {
+            ctx.tryTimer = setTimeout(onTryTimeout, retry.perTryTimeoutMs, this, ctx);
+        }
+    }
+    /** Writes the request to a connection of the chosen endpoint (a retry replays the kept body). */
+    send(ctx, freshConnection) {
+        const route = ctx.route;
+        const endpoint = ctx.endpoint;
+        const up = freshConnection ? endpoint.pool.connect() : endpoint.pool.acquire();
+        up.handler = this;
+        ctx.upstream = up;
+        const target = route.rewrite === null ? ctx.target : route.rewrite(ctx.path, ctx.matchedPath, ctx.params) + ctx.search;
+        if (this.inExecute && this.corkedUpstream === null) {
+            // Coalesce the head with body bytes parsed from the same read.
+            up.cork();
+            this.corkedUpstream = up;
+        }
+        up.write(buildUpstreamHead(ctx, target, this.client));
+        const replay = ctx.replay;
+        if (replay !== null)
+            for (let i = 0; i < replay.length; i++)
+                this.writeBody(ctx, up, replay[i], false);
+        const pending = ctx.pendingBody;
+        if (pending !== null) {
+            ctx.pendingBody = null;
+            for (let i = 0; i < pending.length; i++)
+                this.writeBody(ctx, up, pending[i], true);
+            this.resume(PAUSE_QUEUE);
+        }
+        if (ctx.requestComplete)
+            this.endBody(ctx, up);
+    }
+    writeBody(ctx, up, chunk, keep) {
+        const retry = ctx.route.retry;
+        if (keep && retry !== null && ctx.replayable) {
+            // Keep the body for a retry while it is small; past retryBufferBytes it is not retried.
+            ctx.replayBytes += chunk.length;
+            if (ctx.replayBytes <= retry.retryBufferBytes)
+                (ctx.replay ??= []).push(chunk);
+            else {
+                ctx.replay = null;
+                ctx.replayable = false;
+            }
+        }
+        let ok;
+        if (ctx.chunked) {
+            up.write(chunk.length.toString(16) + '\r\n');
+            up.write(chunk);
+            ok = up.write('\r\n');
+        }
+        else {
+            ok = up.write(chunk);
+        }
+        if (!ok)
+            this.pause(PAUSE_UPSTREAM);
+    }
+    endBody(ctx, up) {
+        if (ctx.chunked)
+            up.write(chunkedTerminator(ctx.pendingTrailers));
+        ctx.requestSent = true;
+    }
+    // ---- upstream response events (UpstreamResponseHandler) ----
+    onUpstreamHead(status, reason, raw, _minor, keepAlive) {
+        const ctx = this.active;
+        if (status < 200) {
+            if (status === 100) {
+                if (ctx.expectContinue && !ctx.continueSent && ctx.versionMinor >= 1) {
+                    ctx.continueSent = true;
+                    this.socket.write('HTTP/1.1 100 Continue\r\n\r\n');
+                }
+            }
+            else if (status !== 101 && ctx.versionMinor >= 1) {
+                this.socket.write(buildClientHead(ctx, status, reason, raw, true, false).head, 'latin1');
+            }
+            return true;
+        }
+        clearTimer(ctx, 'tryTimer');
+        const retry = ctx.route.retry;
+        if (retry !== null && retry.retriesStatus(status) && this.mayRetry(ctx, true)) {
+            // Retry instead of forwarding this response: the connection is dropped mid-response.
+            this.recordVerdict(ctx, true);
+            this.abandonAttempt(ctx);
+            this.scheduleRetry(ctx);
+            return true;
+        }
+        this.recordVerdict(ctx, status >= 500);
+        clearRequestTimer(ctx);
+        ctx.status = status;
+        ctx.upstreamKeepAlive = keepAlive;
+        const noBody = ctx.method === 'HEAD';
+        // A closing connection still answers the pipelined requests it has; the last one says close.
+        const closeAfter = ctx.closeAfter || !ctx.clientKeepAlive || (this.closing && this.queue.length === 0) || this.host.draining || !ctx.requestComplete;
+        const framing = buildClientHead(ctx, status, reason, raw, noBody, closeAfter);
+        ctx.closeAfter = closeAfter || framing.closeDelimited;
+        ctx.responseChunked = framing.chunked;
+        ctx.responseStarted = true;
+        this.socket.write(framing.head, 'latin1');
+        return noBody;
+    }
+    onUpstreamBody(chunk) {
+        const ctx = this.active;
+        let ok;
+        if (ctx.responseChunked) {
+            this.socket.write(chunk.length.toString(16) + '\r\n', 'latin1');
+            this.socket.write(chunk);
+            ok = this.socket.write('\r\n', 'latin1');
+        }
+        else {
+            ok = this.socket.write(chunk);
+        }
+        // The client reads slower than the upstream sends: stop reading upstream until 'drain'.
+        if (!ok)
+            ctx.upstream?.socket.pause();
+    }
+    onUpstreamTrailers(raw) {
+        const ctx = this.active;
+        if (ctx.responseTrailers === null)
+            ctx.responseTrailers = raw;
+        else
+            for (let i = 0; i < raw.length; i++)
+                ctx.responseTrailers.push(raw[i]);
+    }
+    onUpstreamComplete() {
+        const ctx = this.active;
+        const up = ctx.upstream;
+        ctx.upstream = null;
+        // Trailers are forwarded whether or not the client sent `TE: trailers`: every HTTP/1.1
+        // recipient parses a trailer section and may drop it (RFC 9112 section 7.1.2).
+        if (ctx.responseChunked)
+            this.socket.write(chunkedTerminator(ctx.responseTrailers), 'latin1');
+        up.socket.resume();
+        ctx.endpoint.pool.release(up, ctx.upstreamKeepAlive && ctx.requestSent, Date.now());
+        this.releaseEndpoint(ctx);
+        this.finishExchange(ctx);
+    }
+    onUpstreamError(code, staleReuse, cause) {
+        const ctx = this.active;
+        if (ctx === null)
+            return;
+        ctx.upstream = null;
+        this.resume(PAUSE_UPSTREAM);
+        if (!ctx.responseStarted && staleReuse && !ctx.hasBody && ctx.staleRetries < 2) {
+            // A pooled keep-alive connection closed under us before any response byte: the request
+            // never reached the application, so a fresh connection may send it again (not an attempt).
+            ctx.staleRetries++;
+            this.send(ctx, true);
+            return;
+        }
+        clearTimer(ctx, 'tryTimer');
+        if (!ctx.responseStarted) {
+            this.recordVerdict(ctx, true);
+            this.releaseEndpoint(ctx);
+            const connectFailure = code === 'MG_UPSTREAM_REFUSED' || code === 'MG_UPSTREAM_CONNECT_TIMEOUT';
+            if (this.mayRetry(ctx, false, connectFailure ? RETRY_CONNECT : code === 'MG_UPSTREAM_RESET' ? RETRY_RESET : RETRY_GATEWAY)) {
+                this.scheduleRetry(ctx);
+                return;
+            }
+        }
+        if (ctx.responseStarted) {
+            // Too late for an error response: cut the client connection so it sees the truncation.
+            this.host.logger.warn({ requestId: ctx.id, code, err: cause?.message }, 'upstream failed mid-response');
+            this.socket.destroy();
+            return;
+        }
+        const endpoint = ctx.endpoint;
+        const detail = `${ERRORS[code].title}: ${endpoint?.address ?? 'upstream'}${cause !== null ? ` (${errorText(cause)})` : ''}`;
+        this.sendError(ctx, code, detail);
+    }
+    onUpstreamDrain() {
+        this.resume(PAUSE_UPSTREAM);
+    }
+    corkDownstream() {
+        this.socket.cork();
+    }
+    uncorkDownstream() {
+        this.socket.uncork();
+    }
+    /** @internal per-try timer: this attempt took too long; retry elsewhere or answer 504. */
+    tryTimedOut(ctx) {
+        ctx.tryTimer = null;
+        if (this.active !== ctx || ctx.responseStarted || !ctx.endpointCounted)
+            return;
+        const address = ctx.endpoint.address;
+        this.recordVerdict(ctx, true);
+        this.abandonAttempt(ctx);
+        if (this.mayRetry(ctx, false, RETRY_GATEWAY)) {
+            this.scheduleRetry(ctx);
+            return;
+        }
+        this.sendError(ctx, 'MG_UPSTREAM_TIMEOUT', `no response from ${address} within the per-try timeout of ${ctx.route.retry.perTryTimeoutMs} ms`);
+    }
+    /**
+     * May this request be tried again? `status`: a retryable response arrived (else a failure of
+     * kind `kind`). Attempts left, body replayable, method safe to repeat (a connect failure is
+     * always safe: nothing reached the application), and the service's retry budget allows it.
+     */
+    mayRetry(ctx, status, kind = 0) {
+        const route = ctx.route;
+        const retry = route.retry;
+        if (retry === null || ctx.attempts >= retry.maxAttempts || this.host.draining)
+            return false;
+        if (!status) {
+            if (kind === RETRY_CONNECT ? !retry.retriesConnectFailure : kind === RETRY_RESET ? !retry.retriesReset : !retry.retriesStatus(502))
+                return false;
+        }
+        if (kind !== RETRY_CONNECT || status) {
+            if (!ctx.replayable)
+                return false;
+            if (!retry.retryNonIdempotent && !CompiledRetryPolicy.methodIsIdempotent(ctx.method) && headerValue(ctx.rawHeaders, 'idempotency-key') === null)
+                return false;
+        }
+        else if (!ctx.replayable) {
+            return false;
+        }
+        const load = route.service.load;
+        return route.retryBudget.allows(load.active, ctx.countedRetry ? load.retries - 1 : load.retries);
+    }
+    scheduleRetry(ctx) {
+        if (!ctx.countedRetry) {
+            ctx.countedRetry = true;
+            ctx.route.service.load.retries++;
+        }
+        ctx.waitTimer = setTimeout(onRetryBackoffDone, ctx.route.retry.backoffMs(ctx.attempts), this, ctx);
+    }
+    /** The breaker and outlier detection learn how the attempt went (once per attempt). */
+    recordVerdict(ctx, failed) {
+        const breaker = ctx.breaker;
+        const now = Date.now();
+        if (breaker !== null) {
+            ctx.breaker = null;
+            if (failed)
+                breaker.onFailure(now);
+            else
+                breaker.onSuccess(now);
+        }
+        const outlier = ctx.route.service.outlier;
+        if (outlier !== null && ctx.endpoint !== null) {
+            if (failed)
+                outlier.onFailure(ctx.endpoint.state, now);
+            else
+                outlier.onSuccess(ctx.endpoint.state);
+        }
+    }
+    /** Drops the current attempt's connection (a retry follows, or an error). */
+    abandonAttempt(ctx) {
+        const up = ctx.upstream;
+        if (up !== null) {
+            up.handler = null;
+            ctx.upstream = null;
+            up.destroy();
+        }
+        // A body held back for that connection's sake now waits in pendingBody instead.
+        this.resume(PAUSE_UPSTREAM);
+        this.releaseEndpoint(ctx);
+    }
+    releaseEndpoint(ctx) {
+        if (ctx.endpointCounted) {
+            ctx.endpointCounted = false;
+            ctx.endpoint.state.outstanding--;
+        }
+    }
+    /**
+     * Gives back everything a request holds, whatever way it ended: timers, bulkhead slot or queue
+     * place, an owed breaker verdict, the endpoint and service counters.
+     */
+    releaseRequest(ctx) {
+        clearRequestTimer(ctx);
+        clearTimer(ctx, 'tryTimer');
+        clearTimer(ctx, 'waitTimer');
+        if (ctx.breaker !== null) {
+            ctx.breaker.onCancel(Date.now());
+            ctx.breaker = null;
+        }
+        this.releaseEndpoint(ctx);
+        const route = ctx.route;
+        if (route === null)
+            return;
+        const service = route.service;
+        if (ctx.bulkheadWaiter !== null) {
+            service.bulkhead.cancel(ctx.bulkheadWaiter);
+            ctx.bulkheadWaiter = null;
+        }
+        if (ctx.holdsBulkhead) {
+            ctx.holdsBulkhead = false;
+            service.bulkhead.release();
+        }
+        if (ctx.countedActive) {
+            ctx.countedActive = false;
+            service.load.active--;
+        }
+        if (ctx.countedRetry) {
+            ctx.countedRetry = false;
+            service.load.retries--;
+        }
+    }
+    sendCircuitOpen(ctx, breaker, now) {
+        const seconds = Math.max(1, Math.ceil(breaker.retryAfterMs(now) / 1000));
+        this.sendError(ctx, 'MG_CIRCUIT_OPEN', `circuit breaker ${breaker.name} is ${breaker.state}; retry in ${seconds} s`, 0, `retry-after: ${seconds}\r\n`);
+    }
+    /** @internal timer callback */
+    timedOut(ctx) {
+        ctx.timer = null;
+        if (this.active !== ctx || ctx.responseStarted)
+            return;
+        if (ctx.endpointCounted)
+            this.recordVerdict(ctx, true);
+        this.sendError(ctx, 'MG_UPSTREAM_TIMEOUT', `no response from ${ctx.endpoint?.address ?? 'upstream'} within ${ctx.route.timeoutMs} ms`);
+    }
+    // ---- endings ----
+    /** Answers `ctx` with a problem+json error, aborting its upstream request if one is open. */
+    sendError(ctx, code, detail, status = 0, extraHeaders = '') {
+        if (ctx.responseStarted) {
+            this.socket.destroy();
+            return;
+        }
+        ctx.discardBody = true;
+        ctx.pendingBody = null;
+        const up = ctx.upstream;
+        if (up !== null) {
+            up.handler = null;
+            ctx.upstream = null;
+            up.destroy();
+        }
+        // Keep the connection when the request is whole: a bodiless request is complete once its head
+        // is parsed (its message-complete event follows within the same parse). A body not yet read
+        // would have to be drained first, so then the connection closes instead.
+        const closeAfter = ctx.closeAfter || (!ctx.requestComplete && ctx.hasBody) || !ctx.clientKeepAlive || (this.closing && this.queue.length === 0) || this.host.draining;
+        ctx.closeAfter = closeAfter;
+        ctx.responseStarted = true;
+        ctx.status = status === 0 ? ERRORS[code].status : status;
+        if (ERRORS[code].source === 'upstream')
+            this.host.logger.warn({ requestId: ctx.id, code, detail, route: ctx.route?.name }, 'request failed');
+        this.writeProblem(code, detail, ctx.id, closeAfter, ctx.method === 'HEAD', ctx.status, extraHeaders);
+        this.finishExchange(ctx);
+    }
+    /** A problem+json response; for HEAD only its head (with the length the body would have). */
+    writeProblem(code, detail, requestId, close, headOnly, status = ERRORS[code].status, extraHeaders = '') {
+        const body = problemBody(code, detail, requestId, status);
+        this.socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\ncontent-type: ${PROBLEM_CONTENT_TYPE}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+            `x-request-id: ${requestId}\r\n${extraHeaders}${close ? 'connection: close\r\n' : ''}\r\n${headOnly ? '' : body}`);
+    }
+    finishExchange(ctx) {
+        this.releaseRequest(ctx);
+        ctx.finished = true;
+        this.active = null;
+        this.resume(PAUSE_UPSTREAM);
+        if (ctx.closeAfter) {
+            this.endConnection();
+            return;
+        }
+        const next = this.queue.shift();
+        if (next !== undefined) {
+            this.active = next;
+            if (this.queue.length === 0)
+                this.resume(PAUSE_QUEUE);
+            this.startRequest(next);
+        }
+        else if (this.deferredError !== null) {
+            this.writeProblem(this.deferredError, this.deferredDetail, randomUUID(), true, false);
+            this.endConnection();
+        }
+        else if (this.closing) {
+            this.endConnection();
+        }
+    }
+    /**
+     * Ends our side once what is written has gone out. Reading goes on, dropped by handleData,
+     * until the client's FIN or LINGER_MS (see LINGER_MS): a paused socket would never see the FIN.
+     */
+    endConnection() {
+        if (this.ended)
+            return;
+        this.ended = true;
+        this.closing = true;
+        this.queue.length = 0;
+        this.receiving = null;
+        this.socket.end();
+        if (!this.closed) {
+            this.pauseReasons = 0;
+            this.socket.setTimeout(LINGER_MS);
+            this.socket.resume();
+        }
+    }
+}
+/** Kinds of attempt failure, for retryOn. */
+const RETRY_CONNECT = 1;
+const RETRY_RESET = 2;
+const RETRY_GATEWAY = 3;
+function clearTimer(ctx, key) {
+    const timer = ctx[key];
+    if (timer !== null) {
+        clearTimeout(timer);
+        ctx[key] = null;
+    }
+}
+function clearRequestTimer(ctx) {
+    if (ctx.timer !== null) {
+        clearTimeout(ctx.timer);
+        ctx.timer = null;
+    }
+}
+function errorText(err) {
+    const code = err.code;
+    return code ?? err.message;
+}
+/**
+ * True if the path has a `.` or `..` segment, also percent-encoded (`%2e`), which upstreams
+ * commonly decode. The common path (no '.' or '%' right after a '/') costs one indexOf each.
+ */
+export function hasDotSegment(path) {
+    if (path.indexOf('/.') < 0 && path.indexOf('/%') < 0)
+        return false;
+    const segments = path.split('/');
+    for (let i = 1; i < segments.length; i++) {
+        const s = segments[i].toLowerCase();
+        if (s === '.' || s === '..' || s === '%2e' || s === '%2e%2e' || s === '.%2e' || s === '%2e.')
+            return true;
+    }
+    return false;
+}
+/** Host header -> lower-case name without port, for routing. */
+function routingHost(host) {
+    if (host === '')
+        return '';
+    let end = host.length;
+    if (host.charCodeAt(0) === 91 /* [ */) {
+        const close = host.indexOf(']');
+        end = close < 0 ? end : close + 1;
+    }
+    else {
+        const colon = host.lastIndexOf(':');
+        if (colon >= 0)
+            end = colon;
+    }
+    return host.slice(0, end).toLowerCase();
+}
+function stripV4Mapped(address) {
+    return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+function noop() { }
+function onSocketData(data) { this.conn.handleData(data); }
+function onSocketDrain() { this.conn.handleDrain(); }
+function onSocketTimeout() { this.conn.handleTimeout(); }
+function onSocketEnd() { this.conn.handleEnd(); }
+function onSocketClose() { this.conn.handleClose(); }
+function onHeaders(headers, url) { this.conn.parsedHeaders(headers, url); }
+function onHeadersComplete(_major, minor, headers, method, url, _status, _reason, _upgrade, keepAlive) {
+    return this.conn.parsedHeadersComplete(minor, headers, method, url, keepAlive);
+}
+function onBody(chunk) { this.conn.parsedBody(chunk); }
+function onMessageComplete() { this.conn.parsedMessageComplete(); }
+function onRequestTimeout(conn, ctx) { conn.timedOut(ctx); }
+function onTryTimeout(conn, ctx) { conn.tryTimedOut(ctx); }
+function onFaultDelayDone(conn, ctx) { conn.admit(ctx); }
+function onRetryBackoffDone(conn, ctx) { conn.attempt(ctx, false); }
+//# sourceMappingURL=server-connection.js.map

@@ -1,0 +1,3 @@
+export * from './codes.js';
+export * from './gateway-error.js';
+export * from './problem.js';

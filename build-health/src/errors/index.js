@@ -1,0 +1,4 @@
+export * from './codes.js';
+export * from './gateway-error.js';
+export * from './problem.js';
+//# sourceMappingURL=index.js.map

@@ -1,0 +1,15 @@
+import { type ErrorCode } from './codes.js';
+export interface ProblemDocument {
+    type: string;
+    title: string;
+    status: number;
+    detail: string;
+    instance: string;
+    code: ErrorCode;
+}
+/**
+ * Renders an error as an RFC 9457 problem document; `instance` is the request id. `status`
+ * overrides the table's status (fault injection answers with the configured one).
+ */
+export declare function problemBody(code: ErrorCode, detail: string | undefined, requestId: string, status?: number): string;
+export declare const PROBLEM_CONTENT_TYPE = "application/problem+json";

@@ -1,0 +1,53 @@
+/**
+ * Header hygiene for the HTTP/1.1 codec. Names arrive in any case; each function compares
+ * lower-cased names. Hot path, change with care.
+ */
+/**
+ * Hop-by-hop fields (RFC 9110 section 7.6.1) plus the framing fields the proxy re-creates itself.
+ * Returns true for names that must not be forwarded as they are.
+ */
+export function isHopByHop(lower) {
+    switch (lower.length) {
+        case 2:
+            return lower === 'te';
+        case 7:
+            return lower === 'upgrade';
+        case 10:
+            return lower === 'connection' || lower === 'keep-alive';
+        case 16:
+            return lower === 'proxy-connection';
+        case 17:
+            return lower === 'transfer-encoding';
+        default:
+            return false;
+    }
+}
+/**
+ * The extra hop-by-hop names a `Connection` header lists (e.g. `Connection: close, X-Foo`),
+ * lower-cased, or null when it lists none beyond the standard tokens.
+ */
+export function connectionListedNames(rawHeaders) {
+    let out = null;
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+        const name = rawHeaders[i];
+        if (name.length !== 10 || name.toLowerCase() !== 'connection')
+            continue;
+        for (const token of rawHeaders[i + 1].split(',')) {
+            const t = token.trim().toLowerCase();
+            if (t === '' || t === 'close' || t === 'keep-alive')
+                continue;
+            (out ??= []).push(t);
+        }
+    }
+    return out;
+}
+/** True if a header value contains CR, LF or NUL: never written into a head we build. */
+export function hasForbiddenChars(value) {
+    for (let i = 0; i < value.length; i++) {
+        const c = value.charCodeAt(i);
+        if (c === 13 || c === 10 || c === 0)
+            return true;
+    }
+    return false;
+}
+//# sourceMappingURL=headers.js.map

@@ -1,0 +1,246 @@
+/**
+ * The control side of a gateway: owns the validated config and its version, runs the data plane
+ * (in process or in workers), the admin listener, the active health checks (once per gateway,
+ * verdicts pushed to every data plane), hot reload (file watch + SIGHUP) and graceful shutdown.
+ * The CLI and the TypeScript API both drive this one class. It never sends data-plane traffic.
+ */
+import { watch } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { AdminServer } from '../admin/server.js';
+import { mergeServiceStatus } from '../admin/services.js';
+import { loadConfigFile, loadConfigText, validateConfig } from '../config/load.js';
+import { createLogger } from '../observability/logger.js';
+import { HealthChecker } from '../upstream/health/active.js';
+import { UpstreamRuntime } from '../upstream/runtime.js';
+import { ClusterRunner } from '../workers/cluster-runner.js';
+import { InProcessRunner } from './runner.js';
+import { compileSnapshot, DEFAULTS } from './snapshot.js';
+/** How long `/services` waits for each worker's answer. */
+const SERVICE_STATUS_TIMEOUT_MS = 1000;
+export class GatewayRuntime {
+    config;
+    version = 1;
+    state = 'new';
+    port = 0;
+    adminPort = 0;
+    logger;
+    snapshot;
+    controlUpstreams = new UpstreamRuntime();
+    /** Active health checks of every service that has them; verdicts go to the runner. */
+    health;
+    runner = null;
+    admin = null;
+    watcher = null;
+    debounce = null;
+    lastFileText = null;
+    reloadChain = Promise.resolve();
+    shutdownPromise = null;
+    options;
+    reloads = { succeeded: 0, failed: 0 };
+    constructor(config, options = {}) {
+        this.options = options;
+        this.logger = options.logger ?? createLogger(config.logLevel ?? 'info');
+        this.config = config;
+        this.health = new HealthChecker(this.logger, (update) => this.runner?.setEndpointHealth(update));
+        // Compile once here as well: the admin table and a last check before any worker sees it.
+        this.snapshot = compileSnapshot(config, this.version, this.controlUpstreams);
+    }
+    get started() {
+        return this.state === 'running' || this.state === 'draining';
+    }
+    get ready() {
+        return this.state === 'running' && this.runner !== null && this.runner.liveWorkers >= 1;
+    }
+    routeTable() {
+        return this.snapshot.router.table();
+    }
+    status() {
+        const runner = this.runner;
+        return {
+            state: this.state,
+            version: this.version,
+            pid: process.pid,
+            workers: {
+                expected: runner?.expectedWorkers ?? 0,
+                live: runner?.liveWorkers ?? 0,
+                restarts: runner instanceof ClusterRunner ? runner.restarts : 0,
+                processes: runner?.workerStatus() ?? [],
+            },
+            reloads: { ...this.reloads },
+            listen: { port: this.port },
+            admin: { port: this.adminPort },
+        };
+    }
+    /** Admin `/services`: the control process's services and checks, merged with every data plane's view. */
+    async services() {
+        const snapshot = this.snapshot;
+        const report = this.runner === null ? { expected: 0, planes: [], missing: [] } : await this.runner.serviceStatus(SERVICE_STATUS_TIMEOUT_MS);
+        const services = [...snapshot.services.values()].map((s) => ({ name: s.name, config: s.config, endpoints: s.endpoints }));
+        return mergeServiceStatus(snapshot.version, services, (service, address) => this.health.status(service, address), report);
+    }
+    workerCount() {
+        const w = this.config.workers ?? this.options.defaultWorkers ?? 'auto';
+        return w === 'auto' ? os.availableParallelism() : w;
+    }
+    async start(portOverride, hostOverride) {
+        if (this.state !== 'new')
+            throw new Error('gateway already started');
+        this.state = 'starting';
+        const cfg = this.config;
+        if (cfg.admin !== false) {
+            const admin = new AdminServer(this);
+            try {
+                this.adminPort = (await admin.listen(cfg.admin?.host ?? DEFAULTS.adminHost, cfg.admin?.port ?? DEFAULTS.adminPort)).port;
+            }
+            catch (err) {
+                this.state = 'stopped';
+                throw new Error(`admin listener: ${err.message}`, { cause: err });
+            }
+            this.admin = admin;
+        }
+        const workers = this.workerCount();
+        const logLevel = cfg.logLevel ?? 'info';
+        const healthSource = () => this.health.entries();
+        this.runner = workers > 1 ? new ClusterRunner(workers, this.logger, logLevel, healthSource) : new InProcessRunner(this.logger, healthSource);
+        const host = hostOverride ?? cfg.listen?.host ?? DEFAULTS.listenHost;
+        // Checks start with the data plane: endpoints start healthy, and a plane (or worker) that
+        // starts meanwhile takes the verdicts known by then, later ones as they come.
+        this.health.update(cfg);
+        try {
+            this.port = await this.runner.start(cfg, this.version, host, portOverride ?? cfg.listen?.port ?? DEFAULTS.listenPort);
+        }
+        catch (err) {
+            this.health.stop();
+            await this.admin?.close();
+            this.state = 'stopped';
+            throw err;
+        }
+        this.state = 'running';
+        if (this.options.configFile !== undefined)
+            this.watchFile(this.options.configFile);
+        this.logger.info({ event: 'started', port: this.port, adminPort: this.adminPort, workers, version: this.version }, `meshgate listening on ${host}:${this.port}`);
+        return this.port;
+    }
+    /**
+     * Validates, compiles and swaps in a new config everywhere. On any error the old config keeps
+     * serving and the error is thrown (and logged). Reloads run one at a time.
+     */
+    reload(next, reason = 'api') {
+        const run = this.reloadChain.then(() => this.doReload(next, reason));
+        this.reloadChain = run.catch(() => undefined);
+        return run;
+    }
+    async doReload(next, reason) {
+        try {
+            if (this.state === 'draining' || this.state === 'stopped')
+                throw new Error('the gateway is shutting down');
+            let config;
+            if (next !== undefined)
+                config = validateConfig(next, '(api)');
+            else if (this.options.configFile !== undefined)
+                config = await loadConfigFile(this.options.configFile);
+            else
+                config = this.config;
+            const version = this.version + 1;
+            const snapshot = compileSnapshot(config, version, this.controlUpstreams);
+            if (this.runner !== null && this.started) {
+                await this.runner.apply(config, version);
+                // After every plane has the new version: checks of new endpoints report to planes that know them.
+                this.health.update(config);
+            }
+            this.warnOnRestartOnlyChanges(config);
+            this.config = config;
+            this.snapshot = snapshot;
+            this.version = version;
+            this.reloads.succeeded++;
+            this.logger.info({ event: 'config_reload', reason, version, routes: config.routes?.length ?? 0 }, 'config reloaded');
+            return version;
+        }
+        catch (err) {
+            this.reloads.failed++;
+            this.logger.error({ event: 'config_reload_failed', reason, version: this.version, error: err.message }, 'config rejected; the previous version keeps serving');
+            throw err;
+        }
+    }
+    warnOnRestartOnlyChanges(next) {
+        const cur = this.config;
+        for (const key of ['listen', 'admin', 'workers']) {
+            if (JSON.stringify(cur[key]) !== JSON.stringify(next[key])) {
+                this.logger.warn({ event: 'config_restart_required', key }, `"${key}" changed: it takes effect at the next restart`);
+            }
+        }
+    }
+    /** Re-reads the config file (SIGHUP, file change); unchanged content is ignored. */
+    async reloadFromFile(reason) {
+        const file = this.options.configFile;
+        if (file === undefined)
+            return;
+        let text;
+        try {
+            text = await readFile(file, 'utf8');
+        }
+        catch (err) {
+            this.logger.error({ event: 'config_reload_failed', error: err.message }, 'cannot read config file');
+            return;
+        }
+        if (text === this.lastFileText && reason !== 'SIGHUP')
+            return;
+        this.lastFileText = text;
+        let config;
+        try {
+            config = loadConfigText(text, file);
+        }
+        catch (err) {
+            this.reloads.failed++;
+            this.logger.error({ event: 'config_reload_failed', reason, error: err.message }, 'config rejected; the previous version keeps serving');
+            return;
+        }
+        await this.reload(config, reason).catch(() => undefined); // reload logs its own failure
+    }
+    watchFile(file) {
+        const name = path.basename(file);
+        readFile(file, 'utf8').then((t) => (this.lastFileText ??= t), () => undefined);
+        // Watch the directory: editors and ConfigMaps replace the file rather than write into it.
+        this.watcher = watch(path.dirname(path.resolve(file)), (_event, changed) => {
+            if (changed !== null && changed !== name && !String(changed).startsWith('..'))
+                return;
+            if (this.debounce !== null)
+                clearTimeout(this.debounce);
+            this.debounce = setTimeout(() => {
+                this.debounce = null;
+                void this.reloadFromFile('file change');
+            }, 150);
+        });
+        this.watcher.on('error', (err) => this.logger.warn({ err }, 'config watch failed'));
+    }
+    /**
+     * Graceful shutdown: readiness turns 503 at once; after drainDelaySeconds the listeners stop
+     * accepting; in-flight requests finish (up to drainTimeoutSeconds); then everything closes.
+     */
+    shutdown() {
+        // A second call (a second signal, close() twice) waits for the same shutdown.
+        this.shutdownPromise ??= this.runShutdown();
+        return this.shutdownPromise;
+    }
+    async runShutdown() {
+        const wasRunning = this.state === 'running';
+        this.state = 'draining';
+        this.health.stop();
+        this.watcher?.close();
+        this.watcher = null;
+        if (this.debounce !== null)
+            clearTimeout(this.debounce);
+        const cfg = this.config;
+        const delayMs = wasRunning ? (cfg.drainDelaySeconds ?? DEFAULTS.drainDelaySeconds) * 1000 : 0;
+        const timeoutMs = (cfg.drainTimeoutSeconds ?? DEFAULTS.drainTimeoutSeconds) * 1000;
+        this.logger.info({ event: 'draining', delayMs, timeoutMs }, 'shutting down');
+        await this.runner?.drain(delayMs, timeoutMs);
+        await this.admin?.close();
+        this.controlUpstreams.close();
+        this.state = 'stopped';
+        this.logger.info({ event: 'stopped' }, 'meshgate stopped');
+    }
+}
+//# sourceMappingURL=gateway-runtime.js.map

@@ -1,0 +1,3 @@
+export { buildRouter } from './router.js';
+export { RouterBuildError } from './errors.js';
+//# sourceMappingURL=index.js.map

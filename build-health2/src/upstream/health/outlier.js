@@ -1,0 +1,168 @@
+export const OUTLIER_DEFAULTS = Object.freeze({
+    consecutiveFailures: 5,
+    intervalMs: 10_000,
+    baseEjectionMs: 30_000,
+    maxEjectionPercent: 10,
+    /** Envoy's max_ejection_time default; not configurable yet (the base time wins when longer). */
+    maxEjectionMs: 300_000,
+});
+export class OutlierDetector {
+    service;
+    consecutiveFailures;
+    intervalMs;
+    baseEjectionMs;
+    maxEjectionMs;
+    maxEjectionPercent;
+    /** The service's endpoint states (each once). */
+    states;
+    /** Ejections made and refused by this detector (this config version). */
+    ejections = 0;
+    refusals = 0;
+    logger;
+    /** When ejection counts last decayed; -1 before the first sweep. */
+    lastDecayAt = -1;
+    constructor(service, cfg, states, logger) {
+        this.service = service;
+        this.consecutiveFailures = cfg.consecutiveFailures ?? OUTLIER_DEFAULTS.consecutiveFailures;
+        this.intervalMs = cfg.intervalMs ?? OUTLIER_DEFAULTS.intervalMs;
+        this.baseEjectionMs = cfg.baseEjectionMs ?? OUTLIER_DEFAULTS.baseEjectionMs;
+        this.maxEjectionMs = Math.max(OUTLIER_DEFAULTS.maxEjectionMs, this.baseEjectionMs);
+        this.maxEjectionPercent = cfg.maxEjectionPercent ?? OUTLIER_DEFAULTS.maxEjectionPercent;
+        this.states = Object.freeze([...new Set(states)]);
+        this.logger = logger;
+    }
+    // Hot path, change with care: called after every upstream attempt that got a non-5xx answer.
+    onSuccess(state) {
+        state.consecutiveFailures = 0;
+    }
+    // Hot path, change with care: a 5xx answer or a gateway failure (connect failure, reset, timeout).
+    onFailure(state, now) {
+        if (state.ejected)
+            return; // late answers of requests sent before the ejection
+        if (++state.consecutiveFailures < this.consecutiveFailures)
+            return;
+        state.consecutiveFailures = 0;
+        this.eject(state, now);
+    }
+    /** Ejects `state` if the rules allow it; returns why not otherwise (null when ejected). */
+    eject(state, now) {
+        let ejected = 0;
+        let othersAvailable = 0;
+        for (const s of this.states) {
+            if (s.ejected)
+                ejected++;
+            else if (s !== state && s.healthy)
+                othersAvailable++;
+        }
+        let refusal = null;
+        if (this.maxEjectionPercent <= 0)
+            refusal = 'disabled';
+        else if (othersAvailable === 0)
+            refusal = 'last-available-endpoint';
+        else if (ejected > 0 && (ejected + 1) * 100 > this.maxEjectionPercent * this.states.length)
+            refusal = 'max-ejection-percent';
+        if (refusal !== null) {
+            this.refusals++;
+            this.logger?.warn({ event: 'outlier_ejection_refused', service: this.service, address: state.address, reason: refusal, ejected, endpoints: this.states.length }, `outlier ${state.address} of ${this.service} not ejected: ${refusal}`);
+            return refusal;
+        }
+        // The multiplier stops growing once the ejection time reaches the cap (as Envoy).
+        if (this.baseEjectionMs * state.ejectionCount < this.maxEjectionMs)
+            state.ejectionCount++;
+        const ejectionMs = Math.min(this.baseEjectionMs * state.ejectionCount, this.maxEjectionMs);
+        state.ejected = true;
+        state.ejectedUntil = now + ejectionMs;
+        this.ejections++;
+        this.logger?.warn({ event: 'outlier_ejection', service: this.service, address: state.address, ejectionMs, ejectionCount: state.ejectionCount, until: new Date(state.ejectedUntil).toISOString() }, `endpoint ${state.address} of ${this.service} ejected for ${ejectionMs} ms`);
+        return null;
+    }
+    /** Returns expired ejections; once per interval, decays the ejection count of recovered endpoints. */
+    sweep(now) {
+        // Timers may fire a millisecond early by Date.now(): a small tolerance.
+        const decay = this.lastDecayAt >= 0 && now - this.lastDecayAt >= this.intervalMs - 2;
+        if (decay || this.lastDecayAt < 0)
+            this.lastDecayAt = now;
+        for (const state of this.states) {
+            if (state.ejected) {
+                if (now >= state.ejectedUntil) {
+                    state.ejected = false;
+                    state.consecutiveFailures = 0;
+                    this.logger?.info({ event: 'outlier_return', service: this.service, address: state.address, ejectionCount: state.ejectionCount }, `endpoint ${state.address} of ${this.service} back in the rotation`);
+                }
+            }
+            else if (decay && state.ejectionCount > 0 && now - state.ejectedUntil >= this.intervalMs - 2) {
+                // `ejectedUntil` stays as the end of the last ejection: back for at least an interval.
+                state.ejectionCount--;
+            }
+        }
+    }
+    /** How many of the service's endpoints are ejected now. */
+    get ejectedCount() {
+        let n = 0;
+        for (const s of this.states)
+            if (s.ejected)
+                n++;
+        return n;
+    }
+}
+/** The detector of a service, or null when it has no `outlierDetection`. Once per config version. */
+export function createOutlierDetector(service, cfg, states, logger) {
+    return cfg === undefined ? null : new OutlierDetector(service, cfg, states, logger);
+}
+/**
+ * Sweeps every detector of the current config version on one unref'd timer per data plane,
+ * ticking at the shortest `intervalMs` among them (each detector decays on its own interval).
+ */
+export class OutlierSweeper {
+    detectors = [];
+    timer = null;
+    tickMs = 0;
+    running = false;
+    now;
+    constructor(now = Date.now) {
+        this.now = now;
+    }
+    /** The detectors of the version now serving (call after each swap); nulls are skipped. */
+    setDetectors(detectors) {
+        const list = [];
+        for (const d of detectors)
+            if (d !== null)
+                list.push(d);
+        this.detectors = list;
+        this.schedule();
+    }
+    start() {
+        this.running = true;
+        this.schedule();
+    }
+    stop() {
+        this.running = false;
+        this.schedule();
+    }
+    /** One pass over every detector (the timer's work; tests call it directly). */
+    sweep(now = this.now()) {
+        for (const d of this.detectors)
+            d.sweep(now);
+    }
+    get intervalMs() {
+        return this.tickMs;
+    }
+    schedule() {
+        let tick = 0;
+        if (this.running)
+            for (const d of this.detectors)
+                if (tick === 0 || d.intervalMs < tick)
+                    tick = d.intervalMs;
+        if (tick === this.tickMs)
+            return;
+        if (this.timer !== null)
+            clearInterval(this.timer);
+        this.timer = null;
+        this.tickMs = tick;
+        if (tick > 0) {
+            this.timer = setInterval(() => this.sweep(), tick);
+            this.timer.unref();
+        }
+    }
+}
+//# sourceMappingURL=outlier.js.map

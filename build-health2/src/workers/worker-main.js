@@ -1,0 +1,68 @@
+/**
+ * Entry point of a data-plane worker process (forked by ClusterRunner). It takes its config from
+ * the primary over IPC; signals are the primary's business, so SIGINT/SIGTERM/SIGHUP are ignored
+ * here (a Ctrl-C or a terminal hangup reaches the whole process group) and the worker exits when
+ * the primary tells it to drain, or when the primary goes away.
+ */
+import { DataPlane } from '../engine/data-plane.js';
+import { createLogger } from '../observability/logger.js';
+let plane = null;
+let exiting = false;
+const send = (msg) => {
+    if (process.connected)
+        process.send(msg);
+};
+function drainAndExit(delayMs, timeoutMs) {
+    if (exiting)
+        return;
+    exiting = true;
+    void (plane?.drain(delayMs, timeoutMs) ?? Promise.resolve()).finally(() => {
+        send({ type: 'drained' });
+        process.exit(0);
+    });
+}
+process.on('SIGINT', () => { });
+process.on('SIGTERM', () => { });
+process.on('SIGHUP', () => { });
+// The primary is gone: stop quickly rather than serve unmanaged.
+process.on('disconnect', () => drainAndExit(0, 1000));
+process.on('message', (msg) => {
+    switch (msg.type) {
+        case 'start': {
+            const logger = createLogger(msg.logLevel);
+            try {
+                plane = new DataPlane(msg.config, msg.version, logger);
+                plane.applyHealth(msg.health);
+            }
+            catch (err) {
+                send({ type: 'start-failed', error: String(err.message) });
+                return;
+            }
+            plane.listen(msg.host, msg.port).then((address) => send({ type: 'listening', port: address.port }), (err) => send({ type: 'start-failed', error: err.message }));
+            break;
+        }
+        case 'apply':
+            try {
+                if (plane === null)
+                    throw new Error('not started');
+                plane.apply(msg.config, msg.version);
+                send({ type: 'applied', version: msg.version });
+            }
+            catch (err) {
+                send({ type: 'apply-failed', version: msg.version, error: String(err.message) });
+            }
+            break;
+        case 'drain':
+            drainAndExit(msg.delayMs, msg.timeoutMs);
+            break;
+        case 'health':
+            plane?.setEndpointHealth(msg.service, msg.address, msg.healthy);
+            break;
+        case 'service-status':
+            send({ type: 'service-status', id: msg.id, status: plane?.serviceStatus() ?? null });
+            break;
+    }
+});
+// Only now can the primary's messages be received: until a 'message' listener exists, Node drops them.
+send({ type: 'ready' });
+//# sourceMappingURL=worker-main.js.map

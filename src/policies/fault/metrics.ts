@@ -1,0 +1,26 @@
+/**
+ * Fault injection's metrics, declared in one place (ARCHITECTURE point 13). Plain data: the
+ * observability layer creates them and compile binds `route` once per route.
+ */
+export interface MetricDecl {
+  readonly name: string;
+  readonly help: string;
+  readonly type: 'counter' | 'gauge' | 'histogram';
+  readonly labels: readonly string[];
+  readonly buckets?: readonly number[];
+}
+
+export const FAULT_METRICS = Object.freeze({
+  delays: Object.freeze({
+    name: 'meshgate_fault_delays_injected_total',
+    help: 'Requests delayed by fault injection.',
+    type: 'counter',
+    labels: Object.freeze(['route'] as const),
+  }),
+  aborts: Object.freeze({
+    name: 'meshgate_fault_aborts_injected_total',
+    help: 'Requests answered with an injected error status by fault injection.',
+    type: 'counter',
+    labels: Object.freeze(['route', 'status'] as const),
+  }),
+} as const satisfies Record<string, MetricDecl>);
