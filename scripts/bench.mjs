@@ -43,7 +43,19 @@ const SCENARIOS = [
   // Later, for example:
   // { id: 'body-64k', title: '64 KiB body, keep-alive', conns: 50, upstream: { bodyBytes: 65536 } },
   // { id: 'new-conn', title: 'small body, new connection per request', conns: 50, headers: ['Connection: close'] },
-  // { id: 'policies', title: 'small body, full policy set', conns: 50, route: { timeoutSeconds: 30, retryPolicy: { ... } } },
+  // The seed's full policy set on the route (meshgate rows only; compare with small-ka-50's).
+  {
+    id: 'policies',
+    title: 'small body (12 B), keep-alive, route with circuit breaker + retry policy + timeout + rateLimitRps',
+    conns: 50,
+    quick: true,
+    route: {
+      timeoutSeconds: 5,
+      rateLimitRps: 1000000,
+      circuitBreaker: { failureThreshold: 5, timeoutSeconds: 30, halfOpenRequests: 3 },
+      retryPolicy: { maxAttempts: 3, backoffMultiplier: 2.0, initialDelayMs: 100 },
+    },
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------

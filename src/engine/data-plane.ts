@@ -12,6 +12,7 @@ import type { Logger } from '../observability/logger.js';
 import type { HealthUpdate } from '../upstream/health/active.js';
 import { OutlierSweeper } from '../upstream/health/outlier.js';
 import { UpstreamRuntime } from '../upstream/runtime.js';
+import type { CircuitBreaker } from '../policies/circuit-breaker/breaker.js';
 import type { UpstreamService } from '../upstream/service.js';
 import { compileSnapshot, DEFAULTS, type Snapshot } from './snapshot.js';
 
@@ -65,7 +66,7 @@ export class DataPlane implements ConnectionHost {
   serviceStatus(): PlaneStatus {
     const snap = this.snapshot;
     const services: PlaneServiceStatus[] = [];
-    for (const svc of snap.services.values()) services.push(describeService(svc));
+    for (const svc of snap.services.values()) services.push(describeService(svc, breakersOf(snap, svc)));
     return { pid: process.pid, version: snap.version, services };
   }
 
@@ -143,7 +144,18 @@ function detectorsOf(snapshot: Snapshot): Array<UpstreamService['outlier']> {
 }
 
 /** One service as this process sees it. Extend here for more per-service runtime state. */
-function describeService(svc: UpstreamService): PlaneServiceStatus {
+/** The circuit breakers the serving version uses for a service (each once). */
+function breakersOf(snap: Snapshot, svc: UpstreamService): CircuitBreaker[] {
+  const found = new Set<CircuitBreaker>();
+  for (const route of snap.routes) {
+    if (route.service !== svc) continue;
+    if (route.breaker !== null) found.add(route.breaker);
+    if (route.endpointBreakers !== null) for (const b of route.endpointBreakers.values()) found.add(b);
+  }
+  return [...found];
+}
+
+function describeService(svc: UpstreamService, breakers: readonly CircuitBreaker[]): PlaneServiceStatus {
   return {
     name: svc.name,
     endpoints: svc.endpoints.map((e) => ({
@@ -157,8 +169,14 @@ function describeService(svc: UpstreamService): PlaneServiceStatus {
       outstanding: e.state.outstanding,
       pool: { open: e.pool.open, idle: e.pool.idleCount },
     })),
-    // The circuit-breaker wiring fills this: one JSON-able entry per breaker of the service
-    // (state, failures, open until...); the admin merges them across workers with their pid.
-    circuitBreakers: [],
+    // One entry per breaker; the admin merges them across workers with their pid.
+    circuitBreakers: breakers.map((b) => ({
+      name: b.name,
+      state: b.state,
+      consecutiveFailures: b.consecutiveFailures,
+      openUntil: b.openUntil === 0 ? null : new Date(b.openUntil).toISOString(),
+      windowFailures: b.windowFailures,
+      windowTotal: b.windowTotal,
+    })),
   };
 }

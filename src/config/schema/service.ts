@@ -35,7 +35,7 @@ export type LoadBalancerConfig = Static<typeof LoadBalancerSchema>;
 export const HealthCheckSchema = Type.Object(
   {
     type: Type.Optional(Type.Union([Type.Literal('http'), Type.Literal('tcp')], { description: 'http (default): GET path; tcp: a connect.' })),
-    path: Type.Optional(Type.String({ minLength: 1, description: 'HTTP path to GET. Default /.' })),
+    path: Type.Optional(Type.String({ pattern: '^/\\S*$', description: 'HTTP path to GET (starts with /, no spaces). Default /.' })),
     host: Type.Optional(Type.String({ minLength: 1, description: 'Host header of the check. Default the endpoint address.' })),
     intervalMs: Type.Optional(Type.Integer({ minimum: 50, description: 'Time between checks of one endpoint. Default 5000.' })),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 1, description: 'A check slower than this fails. Default 1000.' })),
@@ -57,7 +57,7 @@ export const OutlierDetectionSchema = Type.Object(
     consecutiveFailures: Type.Optional(Type.Integer({ minimum: 1, description: 'Consecutive 5xx or gateway failures that eject an endpoint. Default 5.' })),
     intervalMs: Type.Optional(Type.Integer({ minimum: 10, description: 'How often ejections are reviewed (expired ones return). Default 10000.' })),
     baseEjectionMs: Type.Optional(Type.Integer({ minimum: 1, description: 'Ejection time; multiplied by the number of times the endpoint was ejected. Default 30000.' })),
-    maxEjectionPercent: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'At most this share of the endpoints is ejected at once (at least one endpoint always stays). Default 10.' })),
+    maxEjectionPercent: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'At most this share of the endpoints is ejected at once; one endpoint may always be ejected, but never the last available one; 0 turns ejection off. Default 10.' })),
   },
   { additionalProperties: false, description: 'Passive outlier detection (Envoy semantics): eject endpoints that keep failing real requests.' },
 );

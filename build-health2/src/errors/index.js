@@ -1,4 +1,0 @@
-export * from './codes.js';
-export * from './gateway-error.js';
-export * from './problem.js';
-//# sourceMappingURL=index.js.map

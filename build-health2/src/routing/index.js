@@ -1,3 +1,0 @@
-export { buildRouter } from './router.js';
-export { RouterBuildError } from './errors.js';
-//# sourceMappingURL=index.js.map
