@@ -44,6 +44,9 @@ export class RequestContext {
   staleRetries = 0;
   /** The breaker that admitted the current attempt (its verdict is still owed), or null. */
   breaker: CircuitBreaker | null = null;
+  breakerEpoch = 0;
+  /** Status a fault injection decided to answer with after its delay (0 = none). */
+  faultAbort = 0;
   /** `endpoint.state.outstanding` counts the current attempt. */
   endpointCounted = false;
   /** Counted in the service's active requests (and, once retried, its active retries). */

@@ -381,7 +381,7 @@ describe('chaos', () => {
           connectTimeoutMs: 500,
         },
       },
-      routes: [{ path: '/', backendService: 'svc', retryPolicy: { maxAttempts: 3, initialDelayMs: 5, budgetPercent: 100, retryOn: ['connect-failure', 'reset', 'gateway-error'] } }],
+      routes: [{ path: '/', backendService: 'svc', retryPolicy: { maxAttempts: 3, initialDelayMs: 5, retryOn: ['connect-failure', 'reset', 'gateway-error'] } }],
     });
     const load = startLoad({ port: gw.port, clients: 4, durationMs: 3000, path: '/chaos' });
     await sleep(700);

@@ -8,7 +8,7 @@ export const CircuitBreakerSchema = Type.Object(
     failureRateThreshold: Type.Optional(
       Type.Number({ exclusiveMinimum: 0, maximum: 100, description: 'Failure-rate mode: open when this percentage of the requests in the window failed (as well as on consecutive failures).' }),
     ),
-    windowSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Failure-rate window (sliding, 1 s buckets). Default 10.' })),
+    windowSeconds: Type.Optional(Type.Integer({ minimum: 1, description: 'Failure-rate window in whole seconds (sliding, 1 s buckets). Default 10.' })),
     minimumRequests: Type.Optional(Type.Integer({ minimum: 1, description: 'Failure-rate mode needs at least this many requests in the window. Default 20.' })),
     scope: Type.Optional(
       Type.Union([Type.Literal('service'), Type.Literal('endpoint')], { description: 'One breaker per service (default), or one per endpoint.' }),
@@ -35,7 +35,7 @@ export const RetryPolicySchema = Type.Object(
       ),
     ),
     retryNonIdempotent: Type.Optional(Type.Boolean({ description: 'Also retry POST/PATCH/... without an Idempotency-Key header. Default false.' })),
-    budgetPercent: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'Retries in flight may be at most this percentage of the service\'s active requests (at least one is always allowed). Default 20.' })),
+    budgetPercent: Type.Optional(Type.Number({ minimum: 0, maximum: 100, description: 'Retries in flight may be at most this percentage of the service\'s active requests (at least 3 are always allowed, as Envoy). Default 20.' })),
     retryBufferBytes: Type.Optional(Type.Integer({ minimum: 0, description: 'Request bodies up to this size are kept for replay; a larger body is not retried. Default 65536.' })),
   },
   { additionalProperties: false, description: 'Retry policy: retries go back to endpoint selection, to a different endpoint when there is one.' },

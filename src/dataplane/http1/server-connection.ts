@@ -368,11 +368,8 @@ export class ServerConnection implements UpstreamResponseHandler {
     ctx.countedActive = true;
     const fault = route.fault;
     if (fault !== null) {
-      const abort = fault.abortStatus();
-      if (abort !== 0) {
-        this.sendError(ctx, 'MG_FAULT_INJECTED', `fault injection answered ${abort}`, abort);
-        return;
-      }
+      // As Envoy: the delay first, then the abort (each drawn by its own percentage).
+      ctx.faultAbort = fault.abortStatus();
       const delay = fault.delayMs();
       if (delay > 0) {
         ctx.waitTimer = setTimeout(onFaultDelayDone, delay, this, ctx);
@@ -386,6 +383,10 @@ export class ServerConnection implements UpstreamResponseHandler {
   admit(ctx: RequestContext): void {
     ctx.waitTimer = null;
     if (this.active !== ctx) return;
+    if (ctx.faultAbort !== 0) {
+      this.sendError(ctx, 'MG_FAULT_INJECTED', `fault injection answered ${ctx.faultAbort}`, ctx.faultAbort);
+      return;
+    }
     if (ctx.requestComplete) this.armTimer(ctx);
     const bulkhead = ctx.route!.service.bulkhead;
     if (bulkhead !== null) {
@@ -436,7 +437,7 @@ export class ServerConnection implements UpstreamResponseHandler {
     }
     let endpoint = service.pick(ctx, ctx.endpoint);
     if (endpoint === null) {
-      breaker?.onCancel(now);
+      breaker?.onCancel(now, breaker.epoch);
       this.sendError(ctx, 'MG_NO_ENDPOINT', `service "${service.name}" has no available endpoint`);
       return;
     }
@@ -456,6 +457,8 @@ export class ServerConnection implements UpstreamResponseHandler {
       }
     }
     ctx.breaker = breaker;
+    // The breaker's epoch at admission: a verdict from before a state change must not count.
+    ctx.breakerEpoch = breaker === null ? 0 : breaker.epoch;
     ctx.endpoint = endpoint;
     ctx.attempts++;
     endpoint.state.outstanding++;
@@ -699,8 +702,8 @@ export class ServerConnection implements UpstreamResponseHandler {
     const now = Date.now();
     if (breaker !== null) {
       ctx.breaker = null;
-      if (failed) breaker.onFailure(now);
-      else breaker.onSuccess(now);
+      if (failed) breaker.onFailure(now, ctx.breakerEpoch);
+      else breaker.onSuccess(now, ctx.breakerEpoch);
     }
     const outlier = ctx.route!.service.outlier;
     if (outlier !== null && ctx.endpoint !== null) {
@@ -738,7 +741,7 @@ export class ServerConnection implements UpstreamResponseHandler {
     clearTimer(ctx, 'tryTimer');
     clearTimer(ctx, 'waitTimer');
     if (ctx.breaker !== null) {
-      ctx.breaker.onCancel(Date.now());
+      ctx.breaker.onCancel(Date.now(), ctx.breakerEpoch);
       ctx.breaker = null;
     }
     this.releaseEndpoint(ctx);

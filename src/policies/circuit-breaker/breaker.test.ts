@@ -332,6 +332,18 @@ describe('circuit breaker: failure-rate mode', () => {
       expect: { state: 'closed', transitions: [] },
     },
     {
+      desc: 'the window slides bucket by bucket: the oldest second ages out as a new one starts',
+      config: rate,
+      steps: [...calls(5, 0, 'fail'), ...calls(1, 5000, 'ok'), ...calls(4, 10_000, 'ok'), [10_000, ['state', 'closed']], ...calls(4, 12_000, 'fail'), ...calls(1, 12_000, 'ok')],
+      expect: { state: 'closed', transitions: [] },
+    },
+    {
+      desc: 'aged-out successes no longer dilute the rate',
+      config: rate,
+      steps: [...calls(9, 0, 'ok'), ...calls(1, 5000, 'ok'), ...calls(8, 10_000, 'fail'), [10_000, ['state', 'closed']], ...calls(1, 10_000, 'fail')],
+      expect: { state: 'open', transitions: ['closed->open@10000'] },
+    },
+    {
       desc: 'after a long idle gap the whole window is empty',
       config: rate,
       steps: [...calls(9, 0, 'fail'), ...calls(9, 500_000, 'fail'), ...calls(1, 1_000_000, 'fail')],

@@ -196,13 +196,13 @@ describe('retry budget', () => {
     readonly steps: readonly (readonly [number, number, boolean])[];
   }
   const cases: Case[] = [
-    { desc: 'at least one retry with no active requests', config: { percent: 20 }, steps: [[0, 0, true], [0, 1, false], [4, 0, true], [4, 1, false]] },
-    { desc: '20% of 10 active = 2 retries', config: { percent: 20 }, steps: [[10, 0, true], [10, 1, true], [10, 2, false], [10, 3, false]] },
+    { desc: 'at least 3 retries in flight with few active requests', config: { percent: 20 }, steps: [[0, 0, true], [0, 2, true], [0, 3, false], [4, 2, true], [4, 3, false]] },
+    { desc: '20% of 20 active = 4 retries', config: { percent: 20 }, steps: [[20, 0, true], [20, 3, true], [20, 4, false]] },
     { desc: '20% of 100 active = 20 retries', config: { percent: 20 }, steps: [[100, 19, true], [100, 20, false]] },
-    { desc: 'floors: 20% of 14 = 2.8 -> 2', config: { percent: 20 }, steps: [[14, 1, true], [14, 2, false], [15, 2, true], [15, 3, false]] },
+    { desc: 'floors: 20% of 24 = 4.8 -> 4', config: { percent: 20 }, steps: [[24, 3, true], [24, 4, false], [25, 4, true], [25, 5, false]] },
     { desc: '29% of 100 = 29 (no float drift to 28)', config: { percent: 29 }, steps: [[100, 28, true], [100, 29, false]] },
-    { desc: 'fractional percent: 33.3% of 10 = 3', config: { percent: 33.3 }, steps: [[10, 2, true], [10, 3, false]] },
-    { desc: '0%: still one retry at a time', config: { percent: 0 }, steps: [[1000, 0, true], [1000, 1, false]] },
+    { desc: 'fractional percent: 33.3% of 30 = 9', config: { percent: 33.3 }, steps: [[30, 8, true], [30, 9, false]] },
+    { desc: '0%: still the minimum of 3 at a time', config: { percent: 0 }, steps: [[1000, 2, true], [1000, 3, false]] },
     { desc: '100%: as many retries as active requests', config: { percent: 100 }, steps: [[5, 4, true], [5, 5, false]] },
   ];
   for (const c of cases) {

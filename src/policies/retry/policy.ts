@@ -127,6 +127,9 @@ export class CompiledRetryPolicy {
  * most `percent` of the service's active requests, and at least one retry is always allowed
  * (Envoy's min_retry_concurrency = 1). Stateless: the caller owns the counters.
  */
+/** Retries always allowed in flight per service, whatever the percentage (as Envoy's default). */
+export const MIN_RETRY_CONCURRENCY = 3;
+
 export class RetryBudget {
   readonly percent: number;
 
@@ -137,7 +140,9 @@ export class RetryBudget {
   /** Hot path, change with care. May a retry start now? */
   allows(activeRequests: number, activeRetries: number): boolean {
     // active * percent / 100 (not active * (percent / 100)): 100 * 0.29 is 28.999...
+    // At least MIN_RETRY_CONCURRENCY retries may run at once (Envoy's min_retry_concurrency), so
+    // a burst of failures on a quiet service is still retried; the percentage caps storms.
     const limit = Math.floor((activeRequests * this.percent) / 100);
-    return activeRetries < (limit > 1 ? limit : 1);
+    return activeRetries < (limit > MIN_RETRY_CONCURRENCY ? limit : MIN_RETRY_CONCURRENCY);
   }
 }
