@@ -127,7 +127,24 @@ describe('errors: problem+json answers', () => {
     assert.match(doc.detail, new RegExp(`127\\.0\\.0\\.1:${deadPort}`));
   });
 
-  test('503 when a service has no endpoint', { skip: 'not reachable in this issue: the schema requires at least one endpoint per service; it comes with health checks and outlier ejection' }, () => {});
+  test('503 when every endpoint of the service is unhealthy', async () => {
+    const closed = await freePort();
+    const gw2 = await startGateway({
+      services: { down: { endpoints: [`127.0.0.1:${closed}`], healthCheck: { type: 'tcp', intervalMs: 100, timeoutMs: 200, unhealthyThreshold: 1 } } },
+      routes: [{ path: '/', backendService: 'down' }],
+    });
+    try {
+      let res = await httpRequest(gw2.port, { path: '/x' });
+      for (let i = 0; i < 40 && res.status !== 503; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        res = await httpRequest(gw2.port, { path: '/x' });
+      }
+      const doc = expectProblem(res, 503, 'MG_NO_ENDPOINT');
+      assert.match(doc.detail, /down/);
+    } finally {
+      await gw2.close();
+    }
+  });
 
   test('504 when timeoutSeconds passes, and the upstream sees its request aborted', async () => {
     const held = nextHung();
