@@ -2,11 +2,13 @@ import { Type, type Static } from '@sinclair/typebox';
 import { RouteSchema } from './route.js';
 import { ServiceSchema } from './service.js';
 import { MeshSchema } from './mesh.js';
+import { RateLimitSchema, RateLimitStoreSchema, RateLimitTierSchema } from './rate-limit.js';
 
 export * from './route.js';
 export * from './service.js';
 export * from './mesh.js';
 export * from './resilience.js';
+export * from './rate-limit.js';
 
 export const ListenSchema = Type.Object(
   {
@@ -33,6 +35,14 @@ export const GatewayConfigSchema = Type.Object(
     maxHeaderBytes: Type.Optional(Type.Integer({ minimum: 1024, description: 'Largest request head accepted (431 above). Default 16384.' })),
     logLevel: Type.Optional(
       Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { description: 'Log level. Default info.' }),
+    ),
+    globalRateLimits: Type.Optional(Type.Array(RateLimitSchema, { description: 'Rate limits applied to every route, stacked with the routes\' own.' })),
+    rateLimitTiers: Type.Optional(Type.Record(Type.String({ minLength: 1 }), RateLimitTierSchema, { description: 'Named tiers (free, pro...) a limit with tierFrom picks from.' })),
+    rateLimitStore: Type.Optional(RateLimitStoreSchema),
+    rateLimitHeaders: Type.Optional(
+      Type.Union([Type.Literal('draft'), Type.Literal('legacy'), Type.Literal('x-ratelimit'), Type.Literal('none')], {
+        description: 'Response headers on limited routes: draft (RateLimit-Policy + RateLimit, IETF httpapi draft; default), legacy (RateLimit-Limit/-Remaining/-Reset), x-ratelimit (X-RateLimit-*), none.',
+      }),
     ),
     mesh: Type.Optional(MeshSchema),
     services: Type.Optional(Type.Record(Type.String({ minLength: 1 }), ServiceSchema, { description: 'Named upstream services.' })),

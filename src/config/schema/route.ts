@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CircuitBreakerSchema, FaultSchema, RetryPolicySchema } from './resilience.js';
+import { RateLimitSchema } from './rate-limit.js';
 
 /** A header or query-parameter match, as in the Kubernetes Gateway API. */
 export const ValueMatchSchema = Type.Object(
@@ -49,7 +50,8 @@ export const RouteSchema = Type.Object(
     hostRewrite: Type.Optional(Type.String({ minLength: 1, description: 'Host header sent upstream. The client Host is preserved when omitted.' })),
     timeoutSeconds: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Deadline for the upstream response headers, counted from the end of the request (as Envoy\'s route timeout); 504 when it passes and the upstream request is aborted. Default 30.' })),
     maxBodyBytes: Type.Optional(Type.Integer({ minimum: 0, description: 'Largest request body accepted on this route (413 above). Overrides the top-level maxBodyBytes.' })),
-    rateLimitRps: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Requests per second per client IP (token bucket, burst = rate). Accepted now; enforced by the rate-limiting capability.' })),
+    rateLimitRps: Type.Optional(Type.Number({ exclusiveMinimum: 0, description: 'Shorthand: requests per second per client IP (token bucket, burst = rate).' })),
+    rateLimits: Type.Optional(Type.Array(RateLimitSchema, { description: 'Rate limits of this route; they stack with each other and with globalRateLimits, and the tightest answers.' })),
     circuitBreaker: Type.Optional(CircuitBreakerSchema),
     retryPolicy: Type.Optional(RetryPolicySchema),
     fault: Type.Optional(FaultSchema),
