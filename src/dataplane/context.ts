@@ -3,6 +3,7 @@ import type { UpstreamConnection } from './http1/upstream-connection.js';
 import type { PooledEndpoint } from '../upstream/service.js';
 import type { CircuitBreaker } from '../policies/circuit-breaker/breaker.js';
 import type { BulkheadWaiter } from '../policies/bulkhead/bulkhead.js';
+import type { LimitCheck } from '../policies/rate-limit/types.js';
 
 /**
  * All state of one request, shared by every phase. The constructor sets every field so the
@@ -45,6 +46,10 @@ export class RequestContext {
   /** The breaker that admitted the current attempt (its verdict is still owed), or null. */
   breaker: CircuitBreaker | null = null;
   breakerEpoch = 0;
+  /** Extra response head lines (`name: value\r\n`...) a policy adds, e.g. RateLimit headers. */
+  responseHeaders = '';
+  /** The rate-limit checks of this request (the store's decision refers to them). */
+  rateLimitChecks: LimitCheck[] | null = null;
   /** Status a fault injection decided to answer with after its delay (0 = none). */
   faultAbort = 0;
   /** `endpoint.state.outstanding` counts the current attempt. */

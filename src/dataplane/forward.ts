@@ -97,6 +97,7 @@ export function buildClientHead(
   }
   head += 'via: ' + (via === '' ? VIA : via + ', ' + VIA) + '\r\n';
   head += 'x-request-id: ' + ctx.id + '\r\n';
+  head += ctx.responseHeaders;
   // Routes with a retry policy say how many attempts the answer took (Envoy: x-envoy-attempt-count).
   if (ctx.route !== null && ctx.route.retry !== null) head += 'x-meshgate-attempts: ' + ctx.attempts + '\r\n';
   let chunked = false;

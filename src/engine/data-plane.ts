@@ -34,6 +34,7 @@ export class DataPlane implements ConnectionHost {
   constructor(config: GatewayConfig, version: number, logger: Logger) {
     this.logger = logger;
     this.upstreams.logger = logger;
+    this.upstreams.rateLimits.logger = logger;
     this.snapshot = compileSnapshot(config, version, this.upstreams);
     this.outlierSweeper.setDetectors(detectorsOf(this.snapshot));
     this.outlierSweeper.start();

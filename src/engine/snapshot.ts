@@ -9,6 +9,8 @@ import type { Router, RouterEntry } from '../routing/types.js';
 import type { UpstreamRuntime } from '../upstream/runtime.js';
 import { breakerSettings, type CircuitBreaker, type TransitionListener } from '../policies/circuit-breaker/breaker.js';
 import { CompiledFault } from '../policies/fault/fault.js';
+import { compileRateLimits } from '../policies/rate-limit/compile.js';
+import { RouteRateLimiter } from '../policies/rate-limit/runtime.js';
 import { CompiledRetryPolicy, RetryBudget } from '../policies/retry/policy.js';
 import { UpstreamService } from '../upstream/service.js';
 
@@ -42,8 +44,13 @@ export class CompiledRoute {
   readonly breaker: CircuitBreaker | null;
   /** Endpoint-scoped breakers by endpoint address, or null. */
   readonly endpointBreakers: ReadonlyMap<string, CircuitBreaker> | null;
+  /** Global and route rate limits bound to the process's store, or null when none applies. */
+  readonly rateLimiter: RouteRateLimiter | null;
 
-  constructor(config: RouteConfig, index: number, service: UpstreamService, gatewayMaxBody: number, upstreams: UpstreamRuntime, breakerKeys: Set<string>) {
+  constructor(
+    config: RouteConfig, index: number, service: UpstreamService, gatewayMaxBody: number, upstreams: UpstreamRuntime, breakerKeys: Set<string>,
+    gateway: GatewayConfig,
+  ) {
     this.name = config.name ?? `route-${index}`;
     this.index = index;
     this.service = service;
@@ -76,6 +83,8 @@ export class CompiledRoute {
     }
     this.breaker = breaker;
     this.endpointBreakers = endpointBreakers;
+    const limits = compileRateLimits(config, this.name, gateway);
+    this.rateLimiter = limits === null ? null : new RouteRateLimiter(limits, upstreams.rateLimits);
   }
 }
 
@@ -111,7 +120,7 @@ export function compileSnapshot(config: GatewayConfig, version: number, upstream
       service = new UpstreamService(rc.backendService, { endpoints: [rc.backendService] }, upstreams);
       services.set(rc.backendService, service);
     }
-    const route = new CompiledRoute(rc, index, service, gatewayMaxBody, upstreams, breakerKeys);
+    const route = new CompiledRoute(rc, index, service, gatewayMaxBody, upstreams, breakerKeys, config);
     routes.push(route);
     entries.push({ config: rc, index, value: route });
   });
@@ -130,6 +139,7 @@ export function compileSnapshot(config: GatewayConfig, version: number, upstream
   upstreams.pools.retain(poolKeys);
   upstreams.states.retain(stateKeys);
   upstreams.breakers.retain(breakerKeys);
+  upstreams.rateLimits.configure(config.rateLimitStore);
   upstreams.retainServices(new Set(services.keys()));
   return Object.freeze({
     version,

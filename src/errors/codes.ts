@@ -19,6 +19,7 @@ export const ERRORS = Object.freeze({
   MG_NO_ROUTE: def(404, 'No route matches the request', 'downstream'),
   MG_METHOD_NOT_ALLOWED: def(405, 'Method not allowed', 'downstream'),
   MG_BODY_TOO_LARGE: def(413, 'Request body too large', 'downstream'),
+  MG_RATE_LIMITED: def(429, 'Too many requests', 'downstream'),
   MG_HEADERS_TOO_LARGE: def(431, 'Request header fields too large', 'downstream'),
   MG_INTERNAL: def(500, 'Internal gateway error', 'internal'),
   MG_UPSTREAM_REFUSED: def(502, 'Upstream refused the connection', 'upstream', true),

@@ -1,6 +1,7 @@
 import type { Logger } from '../observability/logger.js';
 import { BreakerRegistry } from '../policies/circuit-breaker/breaker.js';
 import { Bulkhead } from '../policies/bulkhead/bulkhead.js';
+import { RateLimitStoreHolder } from '../policies/rate-limit/runtime.js';
 import { EndpointStateRegistry } from './endpoint-state.js';
 import { PoolRegistry } from './pool.js';
 
@@ -18,6 +19,8 @@ export class UpstreamRuntime {
   readonly pools = new PoolRegistry();
   readonly states = new EndpointStateRegistry();
   readonly breakers = new BreakerRegistry();
+  /** The rate-limit store of this process (memory, the node's supervisor, or Redis). */
+  readonly rateLimits = new RateLimitStoreHolder();
   private readonly bulkheads = new Map<string, { key: string; bulkhead: Bulkhead }>();
   private readonly loads = new Map<string, ServiceLoad>();
   logger: Logger | null = null;
@@ -49,5 +52,6 @@ export class UpstreamRuntime {
 
   close(): void {
     this.pools.close();
+    void this.rateLimits.close().catch(() => undefined);
   }
 }

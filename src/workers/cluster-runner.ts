@@ -24,7 +24,8 @@ import type { PlaneStatus, PlaneStatusReport } from '../admin/services.js';
 import type { HealthSource, Runner, WorkerStatus } from '../engine/runner.js';
 import type { Logger } from '../observability/logger.js';
 import type { HealthUpdate } from '../upstream/health/active.js';
-import type { FromWorker, ToWorker } from './messages.js';
+import type { FromWorker, RateLimitAnswer, RateLimitBatch, ToWorker } from './messages.js';
+import { RateLimitAuthority } from '../policies/rate-limit/cluster-store.js';
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker-main.js', import.meta.url));
 /** A worker that does not acknowledge a reload within this time is wedged: it is replaced. */
@@ -61,6 +62,8 @@ export class ClusterRunner implements Runner {
   /** Status requests waiting for a worker's answer, by id. */
   private readonly pendingStatus = new Map<number, (status: PlaneStatus | null) => void>();
   private nextStatusId = 1;
+  /** [rate-limit] The node's rate-limit counters (workers ask over IPC); created on first use, kept across reloads. */
+  private rateLimits: RateLimitAuthority | null = null;
 
   constructor(workers: number, logger: Logger, logLevel: string, healthSource: HealthSource = () => []) {
     this.expectedWorkers = workers;
@@ -107,7 +110,8 @@ export class ClusterRunner implements Runner {
 
   /** Forks one worker; resolves with its port once it listens, rejects if it fails or dies first. */
   private fork(port: number): Promise<number> {
-    const worker = cluster.fork({ MESHGATE_WORKER: '1' });
+    // [rate-limit] MESHGATE_WORKERS: a worker's local fallback divides each limit by it.
+    const worker = cluster.fork({ MESHGATE_WORKER: '1', MESHGATE_WORKERS: String(this.expectedWorkers) });
     const info: WorkerInfo = { state: 'forked', version: 0, forkedAt: Date.now() };
     this.workers.set(worker, info);
     const pid = worker.process.pid;
@@ -143,6 +147,10 @@ export class ClusterRunner implements Runner {
           case 'service-status':
             this.pendingStatus.get(msg.id)?.(msg.status);
             return;
+          case 'rl':
+            // [rate-limit] A worker's batch of decisions: decided here, in arrival order, on one clock.
+            this.answerRateLimits(worker, msg);
+            return;
           default:
             return;
         }
@@ -159,6 +167,19 @@ export class ClusterRunner implements Runner {
         if (!this.stopping && (this.started || wasListening)) this.replace(pid, code, signal, Date.now() - info.forkedAt);
       });
     });
+  }
+
+  /** [rate-limit] Decides a worker's batch against the node's counters and sends the answer back. */
+  private answerRateLimits(worker: Worker, batch: RateLimitBatch): void {
+    let answer: RateLimitAnswer;
+    try {
+      answer = (this.rateLimits ??= new RateLimitAuthority()).handle(batch);
+    } catch (err) {
+      // Unanswered, the worker decides locally after its timeout.
+      this.logger.error({ err }, 'rate-limit batch failed');
+      return;
+    }
+    if (worker.isConnected()) worker.send(answer);
   }
 
   /** Starts a replacement for a worker that died; waits longer while workers keep dying young. */
@@ -278,6 +299,9 @@ export class ClusterRunner implements Runner {
         }),
     );
     await Promise.all(exits);
+    // [rate-limit] No worker is left to ask.
+    await this.rateLimits?.close();
+    this.rateLimits = null;
   }
 }
 

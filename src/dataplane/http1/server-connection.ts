@@ -28,6 +28,7 @@ import {
 } from './llhttp.js';
 import type { UpstreamConnection, UpstreamResponseHandler } from './upstream-connection.js';
 import type { CircuitBreaker } from '../../policies/circuit-breaker/breaker.js';
+import type { Decision, LimitCheck } from '../../policies/rate-limit/types.js';
 import { CompiledRetryPolicy } from '../../policies/retry/policy.js';
 import { headerValue } from '../../upstream/service.js';
 
@@ -364,6 +365,45 @@ export class ServerConnection implements UpstreamResponseHandler {
       this.sendError(ctx, 'MG_BODY_TOO_LARGE', `request body exceeds ${route.maxBodyBytes} bytes`);
       return;
     }
+    const limiter = route.rateLimiter;
+    if (limiter !== null) {
+      const checks: LimitCheck[] = [];
+      ctx.rateLimitChecks = checks;
+      const decision = limiter.check(ctx.rawHeaders, ctx.clientAddress, checks);
+      if (decision !== null) {
+        if (decision instanceof Promise) {
+          // A shared store (Redis, the node's primary) answers asynchronously: one closure on that path.
+          decision.then((d) => this.rateLimitDecided(ctx, d));
+          return;
+        }
+        if (!this.applyRateLimit(ctx, decision)) return;
+      }
+    }
+    this.afterRateLimits(ctx);
+  }
+
+  private rateLimitDecided(ctx: RequestContext, decision: Decision): void {
+    if (this.active !== ctx || ctx.responseStarted || this.closed) return;
+    if (this.applyRateLimit(ctx, decision)) this.afterRateLimits(ctx);
+  }
+
+  /** 429 when a limit denies; otherwise remember the RateLimit headers for the response. */
+  private applyRateLimit(ctx: RequestContext, decision: Decision): boolean {
+    const limiter = ctx.route!.rateLimiter!;
+    const checks = ctx.rateLimitChecks!;
+    const headers = limiter.headers(checks, decision);
+    if (!decision.allowed) {
+      const tight = decision.results[decision.tightest]!;
+      const name = checks[decision.tightest]!.spec.name;
+      this.sendError(ctx, 'MG_RATE_LIMITED', `rate limit "${name}" exceeded; retry in ${tight.retryAfterSeconds} s`, 0, headers);
+      return false;
+    }
+    ctx.responseHeaders = headers;
+    return true;
+  }
+
+  private afterRateLimits(ctx: RequestContext): void {
+    const route = ctx.route!;
     route.service.load.active++;
     ctx.countedActive = true;
     const fault = route.fault;
@@ -803,7 +843,7 @@ export class ServerConnection implements UpstreamResponseHandler {
     ctx.responseStarted = true;
     ctx.status = status === 0 ? ERRORS[code].status : status;
     if (ERRORS[code].source === 'upstream') this.host.logger.warn({ requestId: ctx.id, code, detail, route: ctx.route?.name }, 'request failed');
-    this.writeProblem(code, detail, ctx.id, closeAfter, ctx.method === 'HEAD', ctx.status, extraHeaders);
+    this.writeProblem(code, detail, ctx.id, closeAfter, ctx.method === 'HEAD', ctx.status, extraHeaders + ctx.responseHeaders);
     this.finishExchange(ctx);
   }
 
