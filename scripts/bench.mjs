@@ -12,8 +12,8 @@
 //
 // Adding things:
 //   - a target: one entry in TARGETS (start() returns { url, stop }); see nginx for a template.
-//   - a scenario: one entry in SCENARIOS. `upstream` (body size) and `route` (extra meshgate
-//     route keys) are part of a scenario's "setup": scenarios with the same setup share one
+//   - a scenario: one entry in SCENARIOS. `upstream` (body size), `route` (extra meshgate
+//     route keys) and `gateway` (extra top-level meshgate keys) are part of a scenario's "setup": scenarios with the same setup share one
 //     upstream and one start of each target; `headers` are sent by wrk on every request.
 //
 // Plain ESM JavaScript on purpose: it runs without a build step. It builds meshgate itself
@@ -43,6 +43,21 @@ const SCENARIOS = [
   // Later, for example:
   // { id: 'body-64k', title: '64 KiB body, keep-alive', conns: 50, upstream: { bodyBytes: 65536 } },
   // { id: 'new-conn', title: 'small body, new connection per request', conns: 50, headers: ['Connection: close'] },
+  // Rate-limit decision cost (meshgate rows only; compare with small-ka-50's): a limit high
+  // enough never to deny, in process (memory) and in Redis (REDIS_URL, default 127.0.0.1:6379).
+  {
+    id: 'ratelimit-local',
+    title: 'small body (12 B), keep-alive, route with a token-bucket limit (memory store)',
+    conns: 50,
+    route: { rateLimits: [{ name: 'bench', limit: 100000000, periodSeconds: 1, key: 'ip' }] },
+  },
+  {
+    id: 'ratelimit-redis',
+    title: 'small body (12 B), keep-alive, route with a token-bucket limit (Redis store)',
+    conns: 50,
+    route: { rateLimits: [{ name: 'bench', limit: 100000000, periodSeconds: 1, key: 'ip' }] },
+    gateway: { rateLimitStore: { type: 'redis', url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', onStoreError: 'deny', timeoutMs: 1000 } },
+  },
   // The seed's full policy set on the route (meshgate rows only; compare with small-ka-50's).
   {
     id: 'policies',
@@ -148,6 +163,7 @@ function meshgateTarget(id, workers, cpus) {
           `admin: { host: 127.0.0.1, port: ${adminPort} }`,
           `workers: ${workers}`,
           'logLevel: warn',
+          ...Object.entries(setup.gateway ?? {}).map(([k, v]) => `${k}: ${JSON.stringify(v)}`),
           'services:',
           `  bench: { endpoints: ["${host}:${upPort}"] }`,
           'routes:',
@@ -763,7 +779,7 @@ async function main() {
   // start of each target.
   const groups = new Map();
   for (const s of scenarios) {
-    const key = JSON.stringify({ upstream: s.upstream ?? null, route: s.route ?? null });
+    const key = JSON.stringify({ upstream: s.upstream ?? null, route: s.route ?? null, gateway: s.gateway ?? null });
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key).push(s);
   }

@@ -1,8 +1,8 @@
 /**
  * Redis for tests: a private `redis-server` on a free port (no persistence, loopback only) that
  * a test can stop and start again on the same port, and the URL the plain tests use (REDIS_URL
- * when set, else a private server). Tests that need Redis skip, with the reason, where
- * `redis-server` is not installed (CI installs it).
+ * when set, else redis://127.0.0.1:6379 when it answers, else a private server). Tests that need
+ * Redis skip, with the reason, where none can be had (CI installs redis-server).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
@@ -96,20 +96,30 @@ export async function startRedis(): Promise<TestRedis> {
   return { url: `redis://127.0.0.1:${port}`, port, stop, start };
 }
 
+const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_PORT = 6379;
+
 /**
- * The Redis for tests that only need one that works: REDIS_URL when set (left running), else a
- * private server (stopped by `close`).
+ * The Redis for tests that only need one that works (they use their own key prefixes and delete
+ * their keys): REDIS_URL when set, else redis://127.0.0.1:6379 when it answers (both left
+ * running), else a private server (stopped by `close`).
  */
 export async function testRedisUrl(): Promise<{ url: string; close(): Promise<void> }> {
   const fromEnv = process.env.REDIS_URL;
   if (fromEnv !== undefined && fromEnv !== '') return { url: fromEnv, close: async () => {} };
+  if (await pingOnce(DEFAULT_PORT, DEFAULT_HOST)) return { url: `redis://${DEFAULT_HOST}:${DEFAULT_PORT}`, close: async () => {} };
   const r = await startRedis();
   return { url: r.url, close: () => r.stop() };
 }
 
-/** Whether the Redis tests can run: REDIS_URL is set or redis-server is installed. */
-export function redisTestSkip(): string | undefined {
+/**
+ * Why the plain Redis tests cannot run, or `undefined` when they can: REDIS_URL is set, the
+ * default Redis answers, or redis-server is installed.
+ */
+export async function redisTestSkip(): Promise<string | undefined> {
   const fromEnv = process.env.REDIS_URL;
   if (fromEnv !== undefined && fromEnv !== '') return undefined;
-  return redisSkipReason();
+  if (redisSkipReason() === undefined) return undefined;
+  if (await pingOnce(DEFAULT_PORT, DEFAULT_HOST)) return undefined;
+  return `no REDIS_URL, nothing on ${DEFAULT_HOST}:${DEFAULT_PORT}, and ${redisSkipReason()!}`;
 }

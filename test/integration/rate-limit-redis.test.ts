@@ -4,8 +4,10 @@
  * decision, exactness across three instances, and Redis dying and returning mid-run (kill,
  * restart, a paused server) under each onStoreError.
  *
- * The plain tests use REDIS_URL when set, else a private redis-server; the failure tests always
- * start their own (they stop it). Every test uses its own key prefix.
+ * The plain tests use REDIS_URL when set, else redis://127.0.0.1:6379 when it answers, else a
+ * private redis-server; the round-trip and failure tests always start their own (they count its
+ * commands, pause it, stop it). Every test uses its own key prefix, and the keys made on a shared
+ * Redis are deleted at the end.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,10 +19,12 @@ import { MemoryStore } from '../../src/policies/rate-limit/memory-store.js';
 import { RedisStore } from '../../src/policies/rate-limit/redis-store.js';
 import { ALGORITHM_CODE, consumeScript } from '../../src/policies/rate-limit/redis-scripts.js';
 import type { Decision, LimitCheck, LimitSpec, RateLimitAlgorithm } from '../../src/policies/rate-limit/types.js';
-import { redisTestSkip, startRedis, testRedisUrl, type TestRedis } from '../helpers/redis.js';
+import { redisSkipReason, redisTestSkip, startRedis, testRedisUrl, type TestRedis } from '../helpers/redis.js';
 import { sleep } from '../helpers/traffic.js';
 
-const skip = redisTestSkip();
+const skip = await redisTestSkip();
+/** The failure tests stop their server: they need redis-server itself. */
+const skipPrivate = redisSkipReason();
 
 function spec(name: string, algorithm: RateLimitAlgorithm, limit: number, periodMs: number, burst = limit): LimitSpec {
   return Object.freeze({ name, algorithm, limit, periodMs, burst });
@@ -218,7 +222,7 @@ describe('rate limiting through Redis', { skip }, () => {
     }
   });
 
-  test('one round trip per decision: 3 limits, one EVALSHA; latency p50/p99', async (t) => {
+  test('one round trip per decision: 3 limits, one EVALSHA; latency p50/p99', { skip: skipPrivate }, async (t) => {
     const r = await server();
     const admin = new Redis(r.url, { protocol: 2 });
     const s = new RedisStore({ url: r.url, keyPrefix: prefix() }, { logger: silent });
@@ -318,7 +322,7 @@ describe('rate limiting through Redis', { skip }, () => {
     assert.ok(Math.abs(errPct) <= 2, `admitted ${admitted} vs expected ${expected.toFixed(0)}: ${errPct.toFixed(2)}%`);
   });
 
-  test('Redis killed mid-run and restarted: local / allow / deny answer while it is down, one transition logged each way, recovery on its own', async (t) => {
+  test('Redis killed mid-run and restarted: local / allow / deny answer while it is down, one transition logged each way, recovery on its own', { skip: skipPrivate }, async (t) => {
     const r = await server();
     const logs = { local: capture(), allow: capture(), deny: capture() };
     const make = (mode: 'local' | 'allow' | 'deny', instanceCount = 1) => {
@@ -405,7 +409,7 @@ describe('rate limiting through Redis', { skip }, () => {
     t.diagnostic(`store errors while down: local ${local.storeErrors}, allow ${allow.storeErrors}, deny ${deny.storeErrors}; reason: ${String(logs.local.events('ratelimit_store_down')[0]!.reason)}`);
   });
 
-  test('a Redis slower than timeoutMs counts as down: decisions answered locally within the timeout; recovery by probe', async (t) => {
+  test('a Redis slower than timeoutMs counts as down: decisions answered locally within the timeout; recovery by probe', { skip: skipPrivate }, async (t) => {
     const r = await server();
     const admin = new Redis(r.url, { protocol: 2 });
     const log = capture();

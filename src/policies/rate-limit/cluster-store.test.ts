@@ -278,16 +278,17 @@ describe('ClusterStore', () => {
     assert.equal(store.closed, true);
   });
 
-  it('is exact against one authority however the calls of several workers interleave', async (t) => {
-    const engine = new CountingStore();
-    const authority = new RateLimitAuthority(engine);
+  it('is exact against one authority (the real MemoryStore) however the calls of several workers interleave', async (t) => {
+    const authority = new RateLimitAuthority();
+    t.after(() => authority.close());
     const stores = [0, 1, 2].map(() => {
       const transport = new FakeTransport();
       transport.primary = authority;
       return new ClusterStore({ transport, workers: 3, local: new CountingStore() });
     });
     t.after(() => Promise.all(stores.map((s) => s.close())));
-    const limit = spec('g', 50);
+    // 50 per hour: nothing refills while the test runs.
+    const limit: LimitSpec = Object.freeze({ name: 'g', algorithm: 'token-bucket', limit: 50, periodMs: 3_600_000, burst: 50 });
     const all: Array<Decision | Promise<Decision>> = [];
     for (let turn = 0; turn < 10; turn++) {
       for (let i = 0; i < 15; i++) all.push(stores[i % 3]!.consume([check(limit, 'global')], 0));
