@@ -147,6 +147,8 @@ async function measure(t: { diagnostic(msg: string): void; after(fn: () => Promi
       `(burst ${BURST} + ${LIMIT}/s x ${(run.spanMs / 1000).toFixed(3)} s), error ${(error * 100).toFixed(2)}%, ` +
       `limited ${run.limited}, other ${JSON.stringify(run.other)}, client connections per worker (max seen) ${JSON.stringify([...run.connectionsByPid])}`,
   );
+  const fallbacks = cli.output().split('\n').filter((l) => l.includes('rate_limit_store_'));
+  if (fallbacks.length > 0) t.diagnostic(`store transitions:\n${fallbacks.join('\n')}`);
   assert.deepEqual(run.other, {}, 'every request is answered 200 or 429');
   assert.ok(run.limited > admitted, 'the load is well above the limit');
   assert.equal(up.requests - upstreamBefore, admitted, 'only admitted requests reach the upstream');

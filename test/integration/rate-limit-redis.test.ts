@@ -65,7 +65,9 @@ describe('rate limiting through Redis', { skip }, () => {
   /** Prefixes used on the shared Redis (REDIS_URL may be a server others use): their keys go at the end. */
   const used: string[] = [];
   const store = async (config: ConstructorParameters<typeof RedisStore>[0], logger: Logger = silent): Promise<RedisStore> => {
-    const s = new RedisStore({ url, keyPrefix: prefix(), ...config }, { logger });
+    // A generous timeout: these tests are about the numbers, and a shared CI machine can stall
+    // for 50 ms (the default); the failure tests below use the real defaults and their own servers.
+    const s = new RedisStore({ url, keyPrefix: prefix(), timeoutMs: 1000, ...config }, { logger });
     used.push(s.keyPrefix);
     stores.push(s);
     assert.equal(await s.ready(), true, 'connected to Redis');
@@ -225,7 +227,7 @@ describe('rate limiting through Redis', { skip }, () => {
   test('one round trip per decision: 3 limits, one EVALSHA; latency p50/p99', { skip: skipPrivate }, async (t) => {
     const r = await server();
     const admin = new Redis(r.url, { protocol: 2 });
-    const s = new RedisStore({ url: r.url, keyPrefix: prefix() }, { logger: silent });
+    const s = new RedisStore({ url: r.url, keyPrefix: prefix(), timeoutMs: 1000 }, { logger: silent });
     stores.push(s);
     assert.equal(await s.ready(), true);
     const checks: LimitCheck[] = [
@@ -326,7 +328,8 @@ describe('rate limiting through Redis', { skip }, () => {
     const r = await server();
     const logs = { local: capture(), allow: capture(), deny: capture() };
     const make = (mode: 'local' | 'allow' | 'deny', instanceCount = 1) => {
-      const s = new RedisStore({ url: r.url, keyPrefix: prefix(), onStoreError: mode, instanceCount }, { logger: logs[mode].logger });
+      // timeoutMs 500: this test is about the kill and the restart, not about a CI stall
+      const s = new RedisStore({ url: r.url, keyPrefix: prefix(), onStoreError: mode, instanceCount, timeoutMs: 500 }, { logger: logs[mode].logger });
       stores.push(s);
       return s;
     };

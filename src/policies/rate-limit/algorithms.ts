@@ -165,11 +165,18 @@ export const tokenBucket: RateAlgorithm = Object.freeze({
  * Error bound. The exact count over (now - P, now] is count + (the previous window's requests
  * that fall in its last P - elapsed ms); the estimate replaces that part with
  * prevCount * weight. So |estimate - exact| <= prevCount * max(weight, 1 - weight) <= prevCount
- * <= L: adversarial traffic (a whole window's worth bunched at the end of the previous window)
- * can get up to ~2L through in one true sliding window, but never as a burst: admissions refill
- * at L/P as the previous window decays. For steady or random (Poisson) traffic the error is a
- * few percent of L: the test prints the max error against an exact log; Cloudflare reported
- * 0.003% of requests wrongly allowed or limited on their traffic.
+ * <= L. Adversarial traffic (a window's worth bunched at the end of the previous window) can get
+ * up to ~2L through in one true sliding window, but never as a burst: admissions come back at
+ * L/P as the previous window decays. Traffic bunched at the start of every window is the
+ * opposite case: the estimate over-counts and admits less than an exact log would.
+ * Measured against an exact sliding log on the same arrivals (algorithms.test.ts, 400 windows):
+ *   Poisson at 1.5x L (L=100):  mean |error| 1.0% of L, max 31%; admitted 1.001x the log's;
+ *                               at most 109 (1.09 L) in any true window
+ *   Poisson at 0.9x L (L=100):  mean 3.0% of L, max 16%; admitted 1.007x; at most 1.15 L
+ *   Poisson at 3x L (L=10):     admitted 0.94x the log's
+ *   on/off, all arrivals in the first 300 ms of each window (worst case): admitted 0.68x
+ * Cloudflare reported 0.003% of requests wrongly allowed or limited on their real traffic
+ * (mostly far below the limits, where the approximation does not matter).
  * ------------------------------------------------------------------------------------------ */
 export const slidingWindow: RateAlgorithm = Object.freeze({
   name: 'sliding-window' as const,
