@@ -17,12 +17,19 @@
  *   with reloads, worker restarts or a primary that forgets), costs ~40 bytes per distinct spec
  *   per batch, and the primary caches the rebuilt specs so they keep one identity.
  *
- * Failure: when the primary does not answer a batch within `timeoutMs` (default 50 ms), or the
- * channel is gone, the worker falls back to a local MemoryStore whose limits are the configured
- * ones DIVIDED BY THE WORKER COUNT (MemoryStore `limitDivisor`, at least 1): approximately right
- * while every worker gets its share of the traffic, and about N for the node in total. Each transition is
- * logged once and counted; while local, an empty probe batch goes to the primary every
- * `probeIntervalMs` and the first one answered in time switches back.
+ * Failure, in two steps (the local store is a MemoryStore whose limits are the configured ones
+ * DIVIDED BY THE WORKER COUNT, `limitDivisor`: about N for the node while every worker gets its
+ * share of the traffic):
+ * 1. a batch the primary has not answered within `timeoutMs` (default 50 ms) is decided by the
+ *    local store, so no request waits longer; it stays sent, so the primary still counts it when
+ *    it answers late, and its counters stay right (a primary that is only slow, e.g. a GC pause
+ *    or a CPU-throttled container, costs at most a few locally admitted requests);
+ * 2. when the primary has answered nothing for `failAfterMs` (default 500 ms), or the channel is
+ *    gone, the worker stops asking and decides everything locally (synchronously). While local,
+ *    an empty probe batch goes to the primary every `probeIntervalMs` (default 250 ms); the first
+ *    one answered within `timeoutMs` switches back. Each switch is logged once and counted. A
+ *    real outage admits up to one local burst per worker more than N when it starts, and the
+ *    primary's counters (unused meanwhile) up to one burst more when it ends.
  *
  * Single-process mode (`workers: 1`) does not use this at all: routes get a MemoryStore directly.
  */
@@ -32,7 +39,8 @@ import { MemoryStore } from './memory-store.js';
 import type { Decision, LimitCheck, LimitResult, LimitSpec, RateLimitStore } from './types.js';
 
 export const CLUSTER_RL_TIMEOUT_MS = 50;
-export const CLUSTER_RL_PROBE_INTERVAL_MS = 1000;
+export const CLUSTER_RL_FAIL_AFTER_MS = 500;
+export const CLUSTER_RL_PROBE_INTERVAL_MS = 250;
 
 /** The IPC channel to the primary, as the ClusterStore sees it (injected, so tests need no cluster). */
 export interface ClusterTransport {
@@ -50,7 +58,10 @@ export interface ClusterStoreOptions {
   readonly transport: ClusterTransport;
   /** Workers of the node: the local fallback divides every limit by this. */
   readonly workers: number;
+  /** A batch unanswered this long is decided locally (default 50). */
   readonly timeoutMs?: number;
+  /** The primary silent this long: stop asking it, decide locally until a probe is answered (default 500). */
+  readonly failAfterMs?: number;
   readonly probeIntervalMs?: number;
   /** The fallback store, its limits already divided (default: a MemoryStore with limitDivisor = workers). */
   readonly local?: RateLimitStore;
@@ -74,6 +85,8 @@ class Batch {
   /** Spec -> index in `specs`, for this batch only. */
   readonly specIndex = new Map<LimitSpec, number>();
   sentAt = 0;
+  /** Decided by the local store (timed out); the primary's answer, when it comes, is only counted. */
+  decided = false;
   constructor(id: number) {
     this.id = id;
   }
@@ -95,17 +108,20 @@ export class ClusterStore implements RateLimitStore {
   /** Times this store fell back to local limits, and came back. */
   fallbacks = 0;
   recoveries = 0;
+  /** Batches decided locally because the primary was late. */
+  timeouts = 0;
   private mode: Mode = Mode.Cluster;
   private readonly transport: ClusterTransport;
   private readonly workers: number;
   private readonly timeoutMs: number;
+  private readonly failAfterMs: number;
   private readonly probeIntervalMs: number;
   private readonly local: RateLimitStore;
   private readonly logger: Log | null;
   private nextId = 1;
   /** Collecting this turn's calls; flushed by setImmediate. */
   private open: Batch | null = null;
-  /** Sent, not answered yet, in send order (= the order answers come back). */
+  /** Sent, not answered yet (some maybe decided locally), in send order (= the order answers come back). */
   private readonly inFlight = new Map<number, Batch>();
   private watchdog: NodeJS.Timeout | null = null;
   private probeTimer: NodeJS.Timeout | null = null;
@@ -125,6 +141,7 @@ export class ClusterStore implements RateLimitStore {
     this.transport = opts.transport;
     this.workers = Math.max(1, Math.floor(opts.workers));
     this.timeoutMs = opts.timeoutMs ?? CLUSTER_RL_TIMEOUT_MS;
+    this.failAfterMs = Math.max(this.timeoutMs, opts.failAfterMs ?? CLUSTER_RL_FAIL_AFTER_MS);
     this.probeIntervalMs = opts.probeIntervalMs ?? CLUSTER_RL_PROBE_INTERVAL_MS;
     this.local = opts.local ?? new MemoryStore({ limitDivisor: this.workers });
     this.logger = opts.logger ?? null;
@@ -203,9 +220,17 @@ export class ClusterStore implements RateLimitStore {
       return;
     }
     const b = this.inFlight.get(answer.id);
-    // Unknown: answered after its timeout (already decided locally).
+    // Unknown: sent before a switch to local mode (already decided).
     if (b === undefined) return;
+    // Answers come in send order: an older batch still here was dropped by the primary (it
+    // could not decide it) and will get no answer; it is decided locally now.
+    for (const older of this.inFlight.values()) {
+      if (older === b) break;
+      this.inFlight.delete(older.id);
+      if (!older.decided) this.decideLocally(older);
+    }
     this.inFlight.delete(answer.id);
+    if (b.decided) return;
     const d = answer.d;
     const { counts, resolvers } = b;
     let j = 0;
@@ -223,34 +248,63 @@ export class ClusterStore implements RateLimitStore {
     }
   }
 
+  /** Next check: the first undecided batch's timeout, or the oldest batch's fail-after, whichever is first. */
   private armWatchdog(): void {
-    if (this.watchdog !== null) return;
-    const head = this.inFlight.values().next();
-    if (head.done === true) return;
-    const wait = Math.max(1, head.value.sentAt + this.timeoutMs - Date.now());
-    // Not unref'd: a request is waiting on it (it lapses, unarmed, once nothing is in flight).
-    this.watchdog = setTimeout(this.onWatchdogBound, wait);
+    if (this.watchdog !== null || this.mode !== Mode.Cluster) return;
+    let due = Infinity;
+    let undecided = false;
+    let first = true;
+    for (const b of this.inFlight.values()) {
+      if (first) {
+        due = b.sentAt + this.failAfterMs;
+        first = false;
+      }
+      if (!b.decided) {
+        due = Math.min(due, b.sentAt + this.timeoutMs);
+        undecided = true;
+        break;
+      }
+    }
+    if (due === Infinity) return;
+    this.watchdog = setTimeout(this.onWatchdogBound, Math.max(1, due - Date.now()));
+    // A request waits on it: keep the process up. Only late answers are awaited: do not.
+    if (!undecided) this.watchdog.unref();
   }
 
-  /** Decides locally every batch older than the timeout (all in send order, so stop at the first young one). */
+  /** Decides locally every batch older than the timeout; gives up on a primary silent for failAfterMs. */
   private expire(): void {
+    if (this.mode !== Mode.Cluster) return;
     const now = Date.now();
+    let oldest = true;
     for (const b of this.inFlight.values()) {
+      if (oldest && now - b.sentAt >= this.failAfterMs) {
+        this.toLocal(`the primary answered nothing for ${this.failAfterMs} ms`);
+        this.abandonInFlight();
+        return;
+      }
+      oldest = false;
       if (now - b.sentAt < this.timeoutMs) break;
-      this.inFlight.delete(b.id);
-      this.toLocal(`primary did not answer within ${this.timeoutMs} ms`);
-      this.decideLocally(b);
+      if (!b.decided) {
+        this.timeouts++;
+        this.decideLocally(b);
+      }
     }
     this.armWatchdog();
   }
 
-  private onGone(): void {
-    this.toLocal('primary gone');
-    for (const b of this.inFlight.values()) this.decideLocally(b);
+  /** Stops waiting for the primary: whatever is undecided is decided locally; late answers are ignored. */
+  private abandonInFlight(): void {
+    for (const b of this.inFlight.values()) if (!b.decided) this.decideLocally(b);
     this.inFlight.clear();
   }
 
+  private onGone(): void {
+    this.toLocal('primary gone');
+    this.abandonInFlight();
+  }
+
   private decideLocally(b: Batch): void {
+    b.decided = true;
     const now = Date.now();
     for (let i = 0; i < b.requests.length; i++) b.resolvers[i]!(this.local.consume(b.requests[i]!, now));
   }
@@ -259,8 +313,10 @@ export class ClusterStore implements RateLimitStore {
     if (this.mode !== Mode.Cluster) return;
     this.mode = Mode.Local;
     this.fallbacks++;
+    if (this.watchdog !== null) clearTimeout(this.watchdog);
+    this.watchdog = null;
     this.logger?.warn(
-      { event: 'rate_limit_store_fallback', reason, workers: this.workers },
+      { event: 'rate_limit_store_fallback', reason, workers: this.workers, timeouts: this.timeouts },
       'rate limits: the primary does not answer; deciding locally with every limit divided by the worker count',
     );
     this.probeTimer = setInterval(this.probeBound, this.probeIntervalMs);
@@ -296,8 +352,7 @@ export class ClusterStore implements RateLimitStore {
     this.watchdog = this.probeTimer = null;
     this.transport.unlisten();
     // Nothing is left pending: whatever waits is decided locally.
-    for (const b of this.inFlight.values()) this.decideLocally(b);
-    this.inFlight.clear();
+    this.abandonInFlight();
     const open = this.open;
     this.open = null;
     if (open !== null) this.decideLocally(open);

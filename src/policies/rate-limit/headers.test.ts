@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { RateLimitPolicy, advertisedWindow, renderRateLimitHeaders, sfString, type RateLimitHeaderStyle } from './headers.js';
+import { RateLimitPolicy, advertisedWindow, renderRateLimitHeaders, sfString, violatedPolicies, type RateLimitHeaderStyle } from './headers.js';
 import { RateLimitDecision, RateLimitResult } from './algorithms.js';
 import type { LimitCheck, LimitSpec } from './types.js';
 
@@ -45,6 +45,11 @@ describe('rate-limit headers', () => {
       renderRateLimitHeaders('draft', [checks[0]!], d),
       'RateLimit-Policy: "api-rps";q=10;w=1\r\nRateLimit: "api-rps";r=0;t=10\r\nRetry-After: 10\r\n',
     );
+  });
+
+  it('violatedPolicies: the denying limits\' names', () => {
+    assert.deepEqual(violatedPolicies(checks, denied), ['api-rps']);
+    assert.deepEqual(violatedPolicies(checks, allowed), []);
   });
 
   it('no checks: nothing', () => {

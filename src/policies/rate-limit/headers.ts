@@ -120,3 +120,16 @@ export function renderRateLimitHeaders(style: RateLimitHeaderStyle, checks: read
 function advertisedLimit(spec: LimitSpec): number {
   return Number.isInteger(spec.limit) ? spec.limit : advertisedWindow(spec.limit, spec.periodMs).q;
 }
+
+/**
+ * Names of the limits that denied (for a 429 body: the draft's quota-exceeded problem type,
+ * section 5.1, carries them as `violated-policies`). Empty when allowed. Off the hot path.
+ */
+export function violatedPolicies(checks: readonly LimitCheck[], decision: Decision): string[] {
+  const names: string[] = [];
+  if (decision.allowed) return names;
+  for (let i = 0; i < checks.length && i < decision.results.length; i++) {
+    if (!decision.results[i]!.allowed) names.push(checks[i]!.spec.name);
+  }
+  return names;
+}
