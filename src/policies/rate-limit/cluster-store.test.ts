@@ -89,14 +89,14 @@ const check = (s: LimitSpec, key: string): LimitCheck => ({ spec: s, key: `${s.n
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function setup(opts: { workers?: number; timeoutMs?: number; probeIntervalMs?: number; withPrimary?: boolean; realLocal?: boolean } = {}) {
+function setup(opts: { workers?: number; timeoutMs?: number; failAfterMs?: number; probeIntervalMs?: number; withPrimary?: boolean; realLocal?: boolean } = {}) {
   const transport = new FakeTransport();
   const engine = new CountingStore();
   if (opts.withPrimary !== false) transport.primary = new RateLimitAuthority(engine);
   const local = new CountingStore();
   const logs = new Logs();
   const store = new ClusterStore({
-    transport, workers: opts.workers ?? 2, timeoutMs: opts.timeoutMs ?? 50, probeIntervalMs: opts.probeIntervalMs ?? 1000, logger: logs,
+    transport, workers: opts.workers ?? 2, timeoutMs: opts.timeoutMs ?? 50, failAfterMs: opts.failAfterMs ?? 5000, probeIntervalMs: opts.probeIntervalMs ?? 1000, logger: logs,
     ...(opts.realLocal === true ? {} : { local }),
   });
   return { transport, engine, local, logs, store };
@@ -148,7 +148,7 @@ describe('ClusterStore', () => {
     assert.notEqual(transport.sent[0]!.id, transport.sent[1]!.id);
   });
 
-  it('correlates answers by batch id (out of order, unknown ids ignored)', async (t) => {
+  it('correlates answers by batch id (unknown and repeated ids ignored)', async (t) => {
     const { transport, store } = setup({ withPrimary: false, timeoutMs: 5000 });
     t.after(() => store.close());
     const p1 = store.consume([check(A, 'k')], 0) as Promise<Decision>;
@@ -162,12 +162,13 @@ describe('ClusterStore', () => {
     void p2.then(() => got.push('p2'));
     void p3.then(() => got.push('p3'));
     transport.answer({ type: 'rl', id: 9999, d: [1, 0, 1, 5, 1, 0] });
-    // Batch 2 first: [allowed, tightest, (allowed, remaining, reset, retry)...] per request.
-    transport.answer({ type: 'rl', id: b2!.id, d: [1, 0, 1, 7, 1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 2, 1] });
-    await tick();
-    assert.deepEqual(got, ['p2', 'p3']);
     transport.answer({ type: 'rl', id: b1!.id, d: [0, 0, 0, 0, 3, 2] });
+    await tick();
+    assert.deepEqual(got, ['p1']);
+    // [allowed, tightest, (allowed, remaining, reset, retry)...] per request.
+    transport.answer({ type: 'rl', id: b2!.id, d: [1, 0, 1, 7, 1, 0, 0, 1, 1, 0, 1, 0, 0, 1, 2, 1] });
     const [d1, d2, d3] = await Promise.all([p1, p2, p3]);
+    assert.deepEqual(got, ['p1', 'p2', 'p3']);
     assert.deepEqual(d1, { allowed: false, tightest: 0, results: [{ allowed: false, remaining: 0, resetSeconds: 3, retryAfterSeconds: 2 }] });
     assert.deepEqual(d2, { allowed: true, tightest: 0, results: [{ allowed: true, remaining: 7, resetSeconds: 1, retryAfterSeconds: 0 }] });
     assert.deepEqual(d3, {
@@ -183,9 +184,9 @@ describe('ClusterStore', () => {
     assert.equal(store.isLocal, false);
   });
 
-  it('falls back to local limits divided by the worker count when the primary does not answer; logs once', async (t) => {
+  it('a late batch is decided locally (limits divided by the worker count); a primary silent for failAfterMs is given up, logged once', async (t) => {
     // The default local store: a MemoryStore dividing every limit by the worker count.
-    const { transport, store, logs } = setup({ withPrimary: false, workers: 3, timeoutMs: 20, realLocal: true });
+    const { transport, store, logs } = setup({ withPrimary: false, workers: 3, timeoutMs: 20, failAfterMs: 80, realLocal: true });
     t.after(() => store.close());
     const started = Date.now();
     const p = [store.consume([check(B, 'z')], 0), store.consume([check(B, 'z')], 0)];
@@ -193,21 +194,56 @@ describe('ClusterStore', () => {
     const p2 = store.consume([check(B, 'z')], 0);
     const ds = await Promise.all([...p, p2]);
     const waited = Date.now() - started;
-    assert.ok(waited >= 18 && waited < 500, `decided after the timeout (${waited} ms)`);
-    assert.equal(transport.batches.length, 2);
+    assert.ok(waited >= 18 && waited < 70, `decided after the timeout, before failAfterMs (${waited} ms)`);
+    assert.deepEqual(ds.map((d) => d.allowed), [true, true, true]);
+    assert.equal(store.timeouts, 2);
+    // Late is not gone: the next turn still asks the primary.
+    assert.equal(store.isLocal, false);
+    assert.deepEqual(logs.lines, []);
+    const p3 = store.consume([check(B, 'z')], 0);
+    assert.ok(p3 instanceof Promise);
+    await p3;
+    assert.equal(transport.batches.length, 3);
+    // Silent for failAfterMs: stop asking; decisions are synchronous and local. B (10/s, burst
+    // 20) is 3.33/s with a burst of 6.67 in each of 3 workers: 4 used, 2 more (3 with what
+    // refilled meanwhile), then 429.
+    await sleep(100);
     assert.ok(store.isLocal);
     assert.equal(store.fallbacks, 1);
-    assert.deepEqual(ds.map((d) => d.allowed), [true, true, true]);
-    // While local, decisions are synchronous and nothing goes to the primary. B (10/s, burst 20)
-    // is 3.33/s with a burst of 6.67 in each of 3 workers: 6 requests, then 429.
     const now = Date.now();
-    const more = [0, 1, 2, 3].map(() => store.consume([check(B, 'z')], now));
+    const more = [0, 1, 2, 3, 4].map(() => store.consume([check(B, 'z')], now));
     for (const d of more) assert.ok(!(d instanceof Promise));
-    assert.deepEqual(more.map((d) => (d as Decision).allowed), [true, true, true, false]);
-    assert.equal(transport.batches.length, 2);
+    const allowed = more.map((d) => (d as Decision).allowed);
+    assert.deepEqual([allowed[0], allowed[1], allowed[3], allowed[4]], [true, true, false, false], String(allowed));
+    assert.equal(transport.batches.length, 3, 'nothing more went to the primary');
     assert.deepEqual(logs.lines, [{ level: 'warn', event: 'rate_limit_store_fallback' }]);
-    // An answer that comes after the timeout is ignored (already decided locally).
+    // An answer that comes after that is ignored (already decided locally).
     transport.answer({ type: 'rl', id: transport.batches[0]!.id, d: [1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0] });
+    assert.ok(store.isLocal);
+  });
+
+  it('a late answer is not applied twice; a batch the primary dropped is decided when a later one is answered', async (t) => {
+    const { transport, store, local } = setup({ withPrimary: false, timeoutMs: 20 });
+    t.after(() => store.close());
+    const late = store.consume([check(A, 'l')], 0);
+    await tick();
+    const d1 = await late;
+    assert.equal(local.seen.length, 1, 'decided locally after the timeout');
+    const dropped = store.consume([check(A, 'l')], 0);
+    await tick();
+    const third = store.consume([check(A, 'l')], 0);
+    await tick();
+    const [b1, b2, b3] = transport.batches;
+    // The primary answers the late one (counted there; nothing to resolve again) ...
+    transport.answer({ type: 'rl', id: b1!.id, d: [0, 0, 0, 0, 1, 1] });
+    // ... skips b2, and answers b3: b2 is decided locally at once.
+    transport.answer({ type: 'rl', id: b3!.id, d: [1, 0, 1, 0, 1, 0] });
+    assert.equal(d1.allowed, true);
+    assert.equal((await third).results[0]!.remaining, 0);
+    assert.equal((await dropped).allowed, true);
+    assert.equal(local.seen.length, 2);
+    assert.ok(b2 !== undefined);
+    assert.equal(store.isLocal, false);
   });
 
   it('does not time out a batch whose answer is already waiting when its own loop was busy', async (t) => {
@@ -230,9 +266,10 @@ describe('ClusterStore', () => {
   });
 
   it('goes back to the primary once a probe is answered in time, and logs the recovery', async (t) => {
-    const { transport, store, logs } = setup({ withPrimary: false, timeoutMs: 20, probeIntervalMs: 30 });
+    const { transport, store, logs } = setup({ withPrimary: false, timeoutMs: 20, failAfterMs: 40, probeIntervalMs: 30 });
     t.after(() => store.close());
     await store.consume([check(A, 'r')], 0);
+    await sleep(60);
     assert.ok(store.isLocal);
     transport.answerProbes = true;
     await sleep(100);

@@ -124,6 +124,7 @@ export class ClusterStore implements RateLimitStore {
   /** Sent, not answered yet (some maybe decided locally), in send order (= the order answers come back). */
   private readonly inFlight = new Map<number, Batch>();
   private watchdog: NodeJS.Timeout | null = null;
+  private watchdogDue = 0;
   private probeTimer: NodeJS.Timeout | null = null;
   private probeId = 0;
   private probeSentAt = 0;
@@ -250,7 +251,7 @@ export class ClusterStore implements RateLimitStore {
 
   /** Next check: the first undecided batch's timeout, or the oldest batch's fail-after, whichever is first. */
   private armWatchdog(): void {
-    if (this.watchdog !== null || this.mode !== Mode.Cluster) return;
+    if (this.mode !== Mode.Cluster) return;
     let due = Infinity;
     let undecided = false;
     let first = true;
@@ -266,6 +267,11 @@ export class ClusterStore implements RateLimitStore {
       }
     }
     if (due === Infinity) return;
+    if (this.watchdog !== null) {
+      if (this.watchdogDue <= due) return;
+      clearTimeout(this.watchdog);
+    }
+    this.watchdogDue = due;
     this.watchdog = setTimeout(this.onWatchdogBound, Math.max(1, due - Date.now()));
     // A request waits on it: keep the process up. Only late answers are awaited: do not.
     if (!undecided) this.watchdog.unref();
@@ -307,6 +313,9 @@ export class ClusterStore implements RateLimitStore {
     b.decided = true;
     const now = Date.now();
     for (let i = 0; i < b.requests.length; i++) b.resolvers[i]!(this.local.consume(b.requests[i]!, now));
+    // Settled: the callers may reuse their checks arrays; a late answer only needs the id.
+    b.requests.length = 0;
+    b.resolvers.length = 0;
   }
 
   private toLocal(reason: string): void {
