@@ -93,6 +93,11 @@ export class GatewayRuntime implements AdminSource {
     };
   }
 
+  /** The in-process data plane's current snapshot (workers: 1), or null (not started, or workers). */
+  dataPlaneSnapshot(): Snapshot | null {
+    return this.runner instanceof InProcessRunner ? (this.runner.plane?.snapshot ?? null) : null;
+  }
+
   /** Admin `/services`: the control process's services and checks, merged with every data plane's view. */
   async services(): Promise<Record<string, unknown>> {
     const snapshot = this.snapshot;

@@ -152,3 +152,20 @@ describe('rate limiting (one process)', () => {
     assert.ok(Math.abs(admitted / expected - 1) < 0.02, `admitted ${admitted} vs expected ${expected.toFixed(0)}`);
   });
 });
+
+describe('rate-limit decision counts', () => {
+  test('each route limiter counts admitted and limited requests per limit name', async () => {
+    const up = await startUpstream('counts');
+    const g = await startGateway({ routes: [{ name: 'counted', path: '/', backendService: up.address, rateLimits: [{ name: 'c', limit: 3, periodSeconds: 10, key: 'global' }] }] });
+    try {
+      for (let i = 0; i < 5; i++) await request(g.port, { path: '/c' });
+      const runtime = g.gateway.runtimeOrNull!;
+      const route = runtime.dataPlaneSnapshot()!.routes.find((r) => r.name === 'counted')!;
+      const counts = route.rateLimiter!.counts.get('c')!;
+      assert.deepEqual({ allowed: counts.allowed, limited: counts.limited }, { allowed: 3, limited: 2 });
+    } finally {
+      await g.close();
+      await up.close();
+    }
+  });
+});

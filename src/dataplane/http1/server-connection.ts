@@ -392,6 +392,7 @@ export class ServerConnection implements UpstreamResponseHandler {
     const limiter = ctx.route!.rateLimiter!;
     const checks = ctx.rateLimitChecks!;
     const headers = limiter.headers(checks, decision);
+    limiter.record(checks, decision);
     if (!decision.allowed) {
       const tight = decision.results[decision.tightest]!;
       const name = checks[decision.tightest]!.spec.name;

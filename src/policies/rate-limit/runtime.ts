@@ -51,8 +51,16 @@ export class RateLimitStoreHolder {
   }
 }
 
+/** Decisions of one limit on one route in this process: the hook metrics will export. */
+export class LimitCounts {
+  allowed = 0;
+  limited = 0;
+}
+
 export class RouteRateLimiter {
   readonly compiled: CompiledRateLimits;
+  /** By limit name: requests it admitted and requests it denied (as the tightest limit). */
+  readonly counts = new Map<string, LimitCounts>();
   private readonly holder: RateLimitStoreHolder;
 
   constructor(compiled: CompiledRateLimits, holder: RateLimitStoreHolder) {
@@ -67,6 +75,24 @@ export class RouteRateLimiter {
   check(rawHeaders: readonly string[], clientAddress: string, out: LimitCheck[]): Decision | Promise<Decision> | null {
     if (this.compiled.checks(rawHeaders, clientAddress, out) === 0) return null;
     return this.holder.get().consume(out, Date.now());
+  }
+
+  /** Counts the decision: every limit of an admitted request, or the one that denied it. */
+  record(checks: readonly LimitCheck[], decision: Decision): void {
+    if (decision.allowed) {
+      for (let i = 0; i < checks.length; i++) this.countsOf(checks[i]!.spec.name).allowed++;
+    } else {
+      this.countsOf(checks[decision.tightest]!.spec.name).limited++;
+    }
+  }
+
+  private countsOf(name: string): LimitCounts {
+    let c = this.counts.get(name);
+    if (c === undefined) {
+      c = new LimitCounts();
+      this.counts.set(name, c);
+    }
+    return c;
   }
 
   /** Header lines for the response (RateLimit-Policy, RateLimit...; Retry-After when denied). */
