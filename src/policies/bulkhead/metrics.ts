@@ -2,13 +2,8 @@
  * The bulkhead's metrics, declared in one place (ARCHITECTURE point 13). Plain data: the
  * observability layer creates them and compile binds `service` once per bulkhead.
  */
-export interface MetricDecl {
-  readonly name: string;
-  readonly help: string;
-  readonly type: 'counter' | 'gauge' | 'histogram';
-  readonly labels: readonly string[];
-  readonly buckets?: readonly number[];
-}
+export type { MetricDecl } from '../../observability/metric-decl.js';
+import type { MetricDecl } from '../../observability/metric-decl.js';
 
 export const BULKHEAD_METRICS = Object.freeze({
   active: Object.freeze({

@@ -6,13 +6,8 @@
  * Labels: `route` (route index or name, "" when the breaker is per service), `service`,
  * `endpoint` (`host:port`, "" unless scope is endpoint).
  */
-export interface MetricDecl {
-  readonly name: string;
-  readonly help: string;
-  readonly type: 'counter' | 'gauge' | 'histogram';
-  readonly labels: readonly string[];
-  readonly buckets?: readonly number[];
-}
+export type { MetricDecl } from '../../observability/metric-decl.js';
+import type { MetricDecl } from '../../observability/metric-decl.js';
 
 const SCOPE = Object.freeze(['route', 'service', 'endpoint'] as const);
 

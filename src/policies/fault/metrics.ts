@@ -2,13 +2,8 @@
  * Fault injection's metrics, declared in one place (ARCHITECTURE point 13). Plain data: the
  * observability layer creates them and compile binds `route` once per route.
  */
-export interface MetricDecl {
-  readonly name: string;
-  readonly help: string;
-  readonly type: 'counter' | 'gauge' | 'histogram';
-  readonly labels: readonly string[];
-  readonly buckets?: readonly number[];
-}
+export type { MetricDecl } from '../../observability/metric-decl.js';
+import type { MetricDecl } from '../../observability/metric-decl.js';
 
 export const FAULT_METRICS = Object.freeze({
   delays: Object.freeze({

@@ -10,6 +10,7 @@ import {
   type RateAlgorithm,
 } from './algorithms.js';
 import type { LimitResult, RateLimitAlgorithm } from './types.js';
+import { seededRandom as rng } from '../../util/random.js';
 
 /** The store protocol for one counter: init-or-advance, allows, take when allowed, result. */
 function decide(alg: RateAlgorithm, s: CounterState, limit: number, periodMs: number, burst: number, now: number): LimitResult {
@@ -210,17 +211,6 @@ describe('shared helpers', () => {
   });
 });
 
-/** mulberry32: a small seeded PRNG, so the randomized test is reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('sliding window accuracy against an exact log', () => {
   // Two limiters see the same arrivals: the two-window counter and an exact sliding log

@@ -2,18 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RetryPolicyConfig } from '../../config/schema/resilience.js';
 import { CompiledRetryPolicy, RetryBudget } from './policy.js';
+import { seededRandom as seeded } from '../../util/random.js';
 
-/** Seeded PRNG (mulberry32): the same draws on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('retry policy: retryOn matrix', () => {
   interface Case {

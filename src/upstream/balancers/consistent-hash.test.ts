@@ -5,7 +5,7 @@ import type { Balancer } from './balancer.js';
 import { createBalancer } from './index.js';
 import { MaglevBalancer } from './maglev.js';
 import { RingHashBalancer } from './ring-hash.js';
-import { seededRandom } from './rng.js';
+import { seededRandom } from '../../util/random.js';
 import { makeEndpoints, numberedEndpoints, setAvailable } from './testing.js';
 
 const KEYS = Array.from({ length: 10_000 }, (_, i) => `user-${i}`);

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { murmur3 } from './hash.js';
-import { seededRandom } from './rng.js';
+import { seededRandom } from '../../util/random.js';
 
 /** Reference MurmurHash3 x86_32 over bytes, straight from the published algorithm. */
 function murmur3Bytes(bytes: Uint8Array, seed: number): number {

@@ -13,7 +13,7 @@ export { MaglevBalancer } from './maglev.js';
 export { RandomBalancer } from './random.js';
 export { RingHashBalancer } from './ring-hash.js';
 export { RoundRobinBalancer } from './round-robin.js';
-export { seededRandom, type RandomSource } from './rng.js';
+export { seededRandom, type RandomSource } from '../../util/random.js';
 
 type BalancerFactory = (endpoints: readonly Endpoint[], config: LoadBalancerConfig) => Balancer;
 

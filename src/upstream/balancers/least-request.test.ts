@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Endpoint } from '../endpoint.js';
 import { LeastRequestBalancer } from './least-request.js';
-import { seededRandom, type RandomSource } from './rng.js';
+import { seededRandom, type RandomSource } from '../../util/random.js';
 import { countPicks, numberedEndpoints, percentages, setAvailable } from './testing.js';
 
 function withLoads(loads: readonly number[], weights?: readonly number[]): Endpoint[] {

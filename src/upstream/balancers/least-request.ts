@@ -1,6 +1,6 @@
 import type { Endpoint } from '../endpoint.js';
 import type { Balancer } from './balancer.js';
-import type { RandomSource } from './rng.js';
+import type { RandomSource } from '../../util/random.js';
 
 /**
  * Least request by the power of two choices (Envoy's `LEAST_REQUEST` with `choice_count: 2`):

@@ -2,7 +2,7 @@ import type { Endpoint } from '../endpoint.js';
 import type { Balancer } from './balancer.js';
 import { answerWithoutCandidates, indicesByAddress, walkToCandidate } from './consistent-hash.js';
 import { murmur3 } from './hash.js';
-import type { RandomSource } from './rng.js';
+import type { RandomSource } from '../../util/random.js';
 
 export interface MaglevOptions {
   /**

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RandomBalancer } from './random.js';
-import { seededRandom } from './rng.js';
+import { seededRandom } from '../../util/random.js';
 import { countPicks, numberedEndpoints, percentages, pickSequence, setAvailable } from './testing.js';
 
 const PICKS = 20_000;

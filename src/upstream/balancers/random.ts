@@ -1,6 +1,6 @@
 import type { Endpoint } from '../endpoint.js';
 import type { Balancer } from './balancer.js';
-import type { RandomSource } from './rng.js';
+import type { RandomSource } from '../../util/random.js';
 
 /**
  * Weighted random among the available endpoints: endpoint i is picked with probability

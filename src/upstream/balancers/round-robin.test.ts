@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBalancer } from './index.js';
 import { RoundRobinBalancer } from './round-robin.js';
-import { seededRandom } from './rng.js';
+import { seededRandom } from '../../util/random.js';
 import { countPicks, maxRun, numberedEndpoints, percentages, pickSequence, setAvailable } from './testing.js';
 
 const A = '10.0.0.1:8080';
