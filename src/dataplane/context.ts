@@ -4,6 +4,7 @@ import type { PooledEndpoint } from '../upstream/service.js';
 import type { CircuitBreaker } from '../policies/circuit-breaker/breaker.js';
 import type { BulkheadWaiter } from '../policies/bulkhead/bulkhead.js';
 import type { LimitCheck } from '../policies/rate-limit/types.js';
+import type { ErrorCode } from '../errors/index.js';
 
 /**
  * All state of one request, shared by every phase. The constructor sets every field so the
@@ -14,6 +15,8 @@ export class RequestContext {
   /** The config version this request runs on, read once at its start. */
   readonly snapshot: Snapshot;
   readonly startedAt: number;
+  /** performance.now() at the start, for durations. */
+  readonly startedHr: number;
   readonly method: string;
   /** The request target as received (path + query), never decoded. */
   readonly target: string;
@@ -81,6 +84,15 @@ export class RequestContext {
   /** Drop the rest of the request body: an error response was chosen. */
   discardBody = false;
 
+  /** Response body bytes sent to the client (as received from the upstream, before framing). */
+  responseBytes = 0;
+  /** performance.now() when the last attempt's request went out, and when its response head came. */
+  upstreamSentHr = 0;
+  upstreamHeadHr = 0;
+  /** The gateway's own error code when it answered the request itself, else null. */
+  errorCode: ErrorCode | null = null;
+  /** The client went away before the response was complete. */
+  aborted = false;
   /** The response head has gone to the client. */
   responseStarted = false;
   status = 0;
@@ -104,6 +116,7 @@ export class RequestContext {
     this.clientRequestId = clientRequestId;
     this.snapshot = snapshot;
     this.startedAt = Date.now();
+    this.startedHr = performance.now();
     this.method = method;
     this.target = target;
     const q = target.indexOf('?');

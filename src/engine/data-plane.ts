@@ -13,6 +13,7 @@ import type { HealthUpdate } from '../upstream/health/active.js';
 import { OutlierSweeper } from '../upstream/health/outlier.js';
 import { UpstreamRuntime } from '../upstream/runtime.js';
 import type { CircuitBreaker } from '../policies/circuit-breaker/breaker.js';
+import type { RequestObserver } from '../observability/observer.js';
 import type { UpstreamService } from '../upstream/service.js';
 import { compileSnapshot, DEFAULTS, type Snapshot } from './snapshot.js';
 
@@ -24,6 +25,8 @@ export class DataPlane implements ConnectionHost {
   private accepting = true;
   private drainPromise: Promise<void> | null = null;
   readonly logger: Logger;
+  /** Metrics and access logs (set by the observability layer), or null. */
+  observer: RequestObserver | null = null;
   readonly upstreams = new UpstreamRuntime();
   /** Returns expired outlier ejections of the serving version's services (one unref'd timer). */
   readonly outlierSweeper = new OutlierSweeper();

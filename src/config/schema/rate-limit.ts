@@ -44,6 +44,14 @@ export const RateLimitStoreSchema = Type.Object(
   {
     type: Type.Optional(Type.Union([Type.Literal('memory'), Type.Literal('redis')], { description: 'memory (default: exact across the workers of this node) or redis (exact across every gateway instance).' })),
     url: Type.Optional(Type.String({ minLength: 1, description: 'Redis URL, e.g. redis://127.0.0.1:6379/0. Default redis://127.0.0.1:6379.', 'x-secret': true })),
+    cluster: Type.Optional(
+      Type.Array(Type.String({ minLength: 1, description: 'A seed node: `host:port` (or a redis:// URL).' }), {
+        minItems: 1,
+        description:
+          'Seed nodes of a Redis Cluster ("host:port"); when set, url is ignored and the store talks to the cluster (the rest of its nodes are discovered). Each counter lives in its own key\'s slot: a request whose limits fall in different slots is decided per slot (all-or-nothing within a slot; across slots a request denied by one may have consumed in another).',
+        'x-secret': true,
+      }),
+    ),
     keyPrefix: Type.Optional(Type.String({ description: 'Prefix of every Redis key. Default `mg:rl:`.' })),
     onStoreError: Type.Optional(
       Type.Union([Type.Literal('allow'), Type.Literal('deny'), Type.Literal('local')], {

@@ -29,6 +29,7 @@ import {
 import type { UpstreamConnection, UpstreamResponseHandler } from './upstream-connection.js';
 import type { CircuitBreaker } from '../../policies/circuit-breaker/breaker.js';
 import type { Decision, LimitCheck } from '../../policies/rate-limit/types.js';
+import type { RequestObserver } from '../../observability/observer.js';
 import { CompiledRetryPolicy } from '../../policies/retry/policy.js';
 import { headerValue } from '../../upstream/service.js';
 
@@ -38,6 +39,8 @@ export interface ConnectionHost {
   readonly snapshot: Snapshot;
   readonly draining: boolean;
   readonly logger: Logger;
+  /** Metrics and access logs, or null when both are off. */
+  readonly observer: RequestObserver | null;
   connectionClosed(conn: ServerConnection): void;
 }
 
@@ -168,6 +171,12 @@ export class ServerConnection implements UpstreamResponseHandler {
     const ctx = this.active;
     if (ctx !== null) {
       this.releaseRequest(ctx);
+      if (!ctx.finished) {
+        ctx.finished = true;
+        ctx.aborted = true;
+        const observer = this.host.observer;
+        if (observer !== null) observer.requestDone(ctx);
+      }
       const up = ctx.upstream;
       if (up !== null) {
         // The client went away: abort the upstream request too.
@@ -538,6 +547,7 @@ export class ServerConnection implements UpstreamResponseHandler {
       this.corkedUpstream = up;
     }
     up.write(buildUpstreamHead(ctx, target, this.client));
+    ctx.upstreamSentHr = performance.now();
     const replay = ctx.replay;
     if (replay !== null) for (let i = 0; i < replay.length; i++) this.writeBody(ctx, up, replay[i]!, false);
     const pending = ctx.pendingBody;
@@ -601,6 +611,7 @@ export class ServerConnection implements UpstreamResponseHandler {
       return true;
     }
     this.recordVerdict(ctx, status >= 500);
+    ctx.upstreamHeadHr = performance.now();
     clearRequestTimer(ctx);
     ctx.status = status;
     ctx.upstreamKeepAlive = keepAlive;
@@ -617,6 +628,7 @@ export class ServerConnection implements UpstreamResponseHandler {
 
   onUpstreamBody(chunk: Buffer): void {
     const ctx = this.active!;
+    ctx.responseBytes += chunk.length;
     let ok: boolean;
     if (ctx.responseChunked) {
       this.socket.write(chunk.length.toString(16) + '\r\n', 'latin1');
@@ -843,6 +855,7 @@ export class ServerConnection implements UpstreamResponseHandler {
     ctx.closeAfter = closeAfter;
     ctx.responseStarted = true;
     ctx.status = status === 0 ? ERRORS[code].status : status;
+    ctx.errorCode = code;
     if (ERRORS[code].source === 'upstream') this.host.logger.warn({ requestId: ctx.id, code, detail, route: ctx.route?.name }, 'request failed');
     this.writeProblem(code, detail, ctx.id, closeAfter, ctx.method === 'HEAD', ctx.status, extraHeaders + ctx.responseHeaders);
     this.finishExchange(ctx);
@@ -860,6 +873,8 @@ export class ServerConnection implements UpstreamResponseHandler {
   private finishExchange(ctx: RequestContext): void {
     this.releaseRequest(ctx);
     ctx.finished = true;
+    const observer = this.host.observer;
+    if (observer !== null) observer.requestDone(ctx);
     this.active = null;
     this.resume(PAUSE_UPSTREAM);
     if (ctx.closeAfter) {

@@ -26,10 +26,21 @@
  * watchdog timer, armed for the oldest, fails every call past `timeoutMs` (after the poll phase,
  * so a reply already on the socket while this process was busy still counts).
  *
- * Not done: Redis Cluster. The checks of one request use keys of different limits, which would
- * need one hash slot (a hash tag) for a single-script decision; use one Redis (with replicas).
+ * Redis Cluster (`cluster: [seeds]`): an ioredis `Cluster` with the same spirit (no offline
+ * queue, fail fast, reconnect capped at 1 s, every command to the slot's master). A counter's key
+ * is the same as on one node, `<keyPrefix><limit name>|<key values>`, and it hashes to its own slot
+ * (no hash tag is added: the slot depends on the counter key alone, so a limit's counter is one
+ * key whatever other limits the request has, and different clients spread over the masters).
+ * A request whose checks all fall in one slot (every request with one limit) is one EVALSHA,
+ * all-or-nothing, as on one node. Otherwise its checks are grouped by slot (`keySlot`, the
+ * cluster's CRC16 with hash tags, on the prefixed key) and each group is one EVALSHA, all sent at
+ * once (one round trip in wall time), and the decisions combine: admitted only if every group
+ * admitted, the tightest result answers. Across groups it is not atomic: a request denied by the
+ * limits of one slot may have consumed from those of another that admitted it (the same property
+ * as Envoy's or Kong's per-descriptor counters); within a slot it stays all-or-nothing. A group's
+ * failure or timeout is answered per `onStoreError` for that group's checks only.
  */
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RateLimitStoreConfig } from '../../config/schema/rate-limit.js';
 import { EMPTY_DECISION, RateLimitDecision, RateLimitResult, pickTightest } from './algorithms.js';
@@ -96,6 +107,39 @@ const enum Mode {
 const DENIED: LimitResult = Object.freeze(new RateLimitResult(false, 0, 1, 1));
 const NO_CHECKS: readonly LimitCheck[] = Object.freeze([]);
 
+/** CRC16-CCITT (XMODEM) table, as Redis Cluster hashes keys. */
+const CRC16_TABLE = ((): Uint16Array => {
+  const t = new Uint16Array(256);
+  for (let i = 0; i < 256; i++) {
+    let c = i << 8;
+    for (let b = 0; b < 8; b++) c = c & 0x8000 ? ((c << 1) ^ 0x1021) & 0xffff : (c << 1) & 0xffff;
+    t[i] = c;
+  }
+  return t;
+})();
+
+/**
+ * The Redis Cluster hash slot of a key (the full key, prefix included): CRC16 of its UTF-8 bytes
+ * mod 16384, or of the hash tag (the bytes between the first `{` and the first `}` after it,
+ * when not empty), like `CLUSTER KEYSLOT`.
+ */
+export function keySlot(key: string): number {
+  const bytes = Buffer.from(key, 'utf8');
+  let start = 0;
+  let end = bytes.length;
+  const open = bytes.indexOf(0x7b);
+  if (open !== -1) {
+    const close = bytes.indexOf(0x7d, open + 1);
+    if (close > open + 1) {
+      start = open + 1;
+      end = close;
+    }
+  }
+  let crc = 0;
+  for (let i = start; i < end; i++) crc = ((crc << 8) & 0xffff) ^ CRC16_TABLE[((crc >> 8) ^ bytes[i]!) & 0xff]!;
+  return crc & 16383;
+}
+
 function defaultFallback(limitDivisor: number): RateLimitStore {
   return new MemoryStore({ limitDivisor });
 }
@@ -109,8 +153,10 @@ export class RedisStore implements RateLimitStore {
   storeErrors = 0;
   /** Switches between Redis and the `onStoreError` answer, both ways. */
   transitions = 0;
-  /** The client (for tests and diagnostics); the store owns it. */
-  readonly client: Redis;
+  /** The client (for tests and diagnostics); the store owns it. A `Cluster` when `cluster` seeds are configured. */
+  readonly client: Redis | Cluster;
+  /** True when talking to a Redis Cluster (decisions are grouped by hash slot). */
+  readonly clustered: boolean;
 
   private mode: Mode = Mode.Up;
   private everReady = false;
@@ -146,20 +192,41 @@ export class RedisStore implements RateLimitStore {
     this.probeIntervalMs = Math.max(10, deps.probeIntervalMs ?? REDIS_RL_DEFAULTS.probeIntervalMs);
     this.logger = deps.logger;
     this.makeFallback = deps.fallback ?? defaultFallback;
-    this.client = new Redis(c.url ?? REDIS_RL_DEFAULTS.url, {
-      keyPrefix: this.keyPrefix,
-      // Fail fast while disconnected (the store answers per onStoreError) and never replay a
-      // decision on reconnect (it would consume for a request already answered).
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      autoResendUnfulfilledCommands: false,
-      // Reconnect forever, backoff 100 ms doubling, capped at 1 s.
-      retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 5), 1000),
-      connectTimeout: Math.max(1000, this.timeoutMs * 10),
-      // Integer arrays only: RESP2 is enough and universal.
-      protocol: 2,
-      connectionName: 'meshgate-ratelimit',
-    });
+    // Reconnect forever, backoff 100 ms doubling, capped at 1 s.
+    const backoff = (times: number): number => Math.min(50 * 2 ** Math.min(times, 5), 1000);
+    const connectTimeout = Math.max(1000, this.timeoutMs * 10);
+    const seeds = c.cluster;
+    this.clustered = seeds !== undefined && seeds.length > 0;
+    this.client = this.clustered
+      ? new Cluster([...seeds!], {
+          keyPrefix: this.keyPrefix,
+          // As below: fail fast while the cluster is not ready, never replay a decision.
+          enableOfflineQueue: false,
+          clusterRetryStrategy: backoff,
+          // The counters are written by every decision: always the slot's master.
+          scaleReads: 'master',
+          slotsRefreshTimeout: connectTimeout,
+          redisOptions: {
+            maxRetriesPerRequest: 0,
+            autoResendUnfulfilledCommands: false,
+            connectTimeout,
+            protocol: 2,
+            connectionName: 'meshgate-ratelimit',
+          },
+        })
+      : new Redis(c.url ?? REDIS_RL_DEFAULTS.url, {
+          keyPrefix: this.keyPrefix,
+          // Fail fast while disconnected (the store answers per onStoreError) and never replay a
+          // decision on reconnect (it would consume for a request already answered).
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 0,
+          autoResendUnfulfilledCommands: false,
+          retryStrategy: backoff,
+          connectTimeout,
+          // Integer arrays only: RESP2 is enough and universal.
+          protocol: 2,
+          connectionName: 'meshgate-ratelimit',
+        });
     this.client.defineCommand(COMMAND, { lua: CONSUME_LUA });
     this.script = (this.client as unknown as Record<string, ScriptCommand>)[COMMAND]!.bind(this.client);
     this.client.on('error', (err: Error) => {
@@ -211,11 +278,56 @@ export class RedisStore implements RateLimitStore {
       if (this.everReady) this.toDown(this.lastError !== '' ? `Redis not connected: ${this.lastError}` : 'Redis not connected');
       return this.failed(checks, now);
     }
+    if (this.clustered && checks.length > 1) return this.consumeBySlot(checks, now);
+    return this.decide(checks, now);
+  }
+
+  /** One script call for `checks` (all in one slot on a cluster). */
+  private decide(checks: readonly LimitCheck[], now: number): Promise<Decision> {
     const p = new Promise<Decision>(capture);
     const pending = new Pending(checks, now, captured, Date.now());
     captured = null;
     this.send(pending);
     return p;
+  }
+
+  /**
+   * Cluster, several checks: one script call per hash slot, all sent at once, combined
+   * (admitted only when every slot admitted; not atomic across slots, see the file comment).
+   */
+  private consumeBySlot(checks: readonly LimitCheck[], now: number): Promise<Decision> {
+    const n = checks.length;
+    const prefix = this.keyPrefix;
+    const slots = new Array<number>(n);
+    let single = true;
+    for (let i = 0; i < n; i++) {
+      slots[i] = keySlot(prefix + checks[i]!.key);
+      if (slots[i] !== slots[0]) single = false;
+    }
+    if (single) return this.decide(checks, now);
+    const groups = new Map<number, number[]>();
+    for (let i = 0; i < n; i++) {
+      const g = groups.get(slots[i]!);
+      if (g === undefined) groups.set(slots[i]!, [i]);
+      else g.push(i);
+    }
+    const parts: Array<Promise<Decision>> = [];
+    const indexes: number[][] = [];
+    for (const idx of groups.values()) {
+      indexes.push(idx);
+      parts.push(this.decide(idx.map((i) => checks[i]!), now));
+    }
+    return Promise.all(parts).then((decisions) => {
+      const results = new Array<LimitResult>(n);
+      let allowed = true;
+      for (let g = 0; g < decisions.length; g++) {
+        const d = decisions[g]!;
+        if (!d.allowed) allowed = false;
+        const idx = indexes[g]!;
+        for (let k = 0; k < idx.length; k++) results[idx[k]!] = d.results[k]!;
+      }
+      return new RateLimitDecision(allowed, results, pickTightest(results, allowed));
+    });
   }
 
   /** Sends one script call (a decision, or a probe with no checks) and arms the timeout. */
