@@ -13,7 +13,8 @@ import type { HealthUpdate } from '../upstream/health/active.js';
 import { OutlierSweeper } from '../upstream/health/outlier.js';
 import { UpstreamRuntime } from '../upstream/runtime.js';
 import type { CircuitBreaker } from '../policies/circuit-breaker/breaker.js';
-import type { RequestObserver } from '../observability/observer.js';
+import { combineObservers, type RequestObserver } from '../observability/observer.js';
+import { createAccessLog, type AccessLog } from '../observability/access-log.js'; // access-log (issue 5)
 import type { UpstreamService } from '../upstream/service.js';
 import { compileSnapshot, DEFAULTS, type Snapshot } from './snapshot.js';
 
@@ -27,6 +28,8 @@ export class DataPlane implements ConnectionHost {
   readonly logger: Logger;
   /** Metrics and access logs (set by the observability layer), or null. */
   observer: RequestObserver | null = null;
+  /** [access-log] This process's access log (config `accessLog`, read at start), or null. */
+  readonly accessLog: AccessLog | null;
   readonly upstreams = new UpstreamRuntime();
   /** Returns expired outlier ejections of the serving version's services (one unref'd timer). */
   readonly outlierSweeper = new OutlierSweeper();
@@ -39,6 +42,10 @@ export class DataPlane implements ConnectionHost {
     this.upstreams.logger = logger;
     this.upstreams.rateLimits.logger = logger;
     this.snapshot = compileSnapshot(config, version, this.upstreams);
+    // [access-log] begin: combined with whatever observer is already set (metrics may add theirs too).
+    this.accessLog = createAccessLog(config.accessLog, logger);
+    this.observer = combineObservers([this.observer, this.accessLog]);
+    // [access-log] end
     this.outlierSweeper.setDetectors(detectorsOf(this.snapshot));
     this.outlierSweeper.start();
   }
@@ -138,6 +145,7 @@ export class DataPlane implements ConnectionHost {
     this.drained = null;
     for (const conn of this.connections) conn.socket.destroy();
     await closed;
+    if (this.accessLog !== null) await this.accessLog.close(); // [access-log] flush the last lines
     this.outlierSweeper.stop();
     this.upstreams.close();
   }

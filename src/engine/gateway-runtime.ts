@@ -13,6 +13,7 @@ import { mergeServiceStatus } from '../admin/services.js';
 import { loadConfigFile, loadConfigText, validateConfig } from '../config/load.js';
 import type { GatewayConfig } from '../config/schema/index.js';
 import { createLogger, type Logger } from '../observability/logger.js';
+import { reopenAccessLogs } from '../observability/access-log.js'; // [access-log]
 import type { RouteTableRow } from '../routing/types.js';
 import { HealthChecker } from '../upstream/health/active.js';
 import { UpstreamRuntime } from '../upstream/runtime.js';
@@ -53,6 +54,12 @@ export class GatewayRuntime implements AdminSource {
   private shutdownPromise: Promise<void> | null = null;
   private readonly options: RuntimeOptions;
   readonly reloads = { succeeded: 0, failed: 0 };
+  /** [access-log] SIGUSR2 (log rotation): reopen access-log files here and in every worker. */
+  private readonly onReopenSignal = (): void => {
+    reopenAccessLogs();
+    if (this.runner instanceof ClusterRunner) this.runner.signalWorkers('SIGUSR2');
+    this.logger.info({ event: 'access_log_reopen' }, 'SIGUSR2: reopening access log files');
+  };
 
   constructor(config: GatewayConfig, options: RuntimeOptions = {}) {
     this.options = options;
@@ -142,6 +149,7 @@ export class GatewayRuntime implements AdminSource {
       throw err;
     }
     this.state = 'running';
+    if (cfg.accessLog?.enabled === true) process.on('SIGUSR2', this.onReopenSignal); // [access-log]
     if (this.options.configFile !== undefined) this.watchFile(this.options.configFile);
     this.logger.info({ event: 'started', port: this.port, adminPort: this.adminPort, workers, version: this.version }, `meshgate listening on ${host}:${this.port}`);
     return this.port;
@@ -187,7 +195,7 @@ export class GatewayRuntime implements AdminSource {
 
   private warnOnRestartOnlyChanges(next: GatewayConfig): void {
     const cur = this.config;
-    for (const key of ['listen', 'admin', 'workers'] as const) {
+    for (const key of ['listen', 'admin', 'workers', 'accessLog'] as const) { // [access-log] accessLog: restart-only
       if (JSON.stringify(cur[key]) !== JSON.stringify(next[key])) {
         this.logger.warn({ event: 'config_restart_required', key }, `"${key}" changed: it takes effect at the next restart`);
       }
@@ -247,6 +255,7 @@ export class GatewayRuntime implements AdminSource {
     const wasRunning = this.state === 'running';
     this.state = 'draining';
     this.health.stop();
+    process.off('SIGUSR2', this.onReopenSignal); // [access-log]
     this.watcher?.close();
     this.watcher = null;
     if (this.debounce !== null) clearTimeout(this.debounce);

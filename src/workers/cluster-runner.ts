@@ -240,6 +240,11 @@ export class ClusterRunner implements Runner {
     await Promise.all(acks);
   }
 
+  /** [access-log] Forwards a signal (SIGUSR2: reopen log files) to every worker past its start-up handshake. */
+  signalWorkers(signal: NodeJS.Signals): void {
+    for (const [worker, info] of this.workers) if (info.state !== 'forked' && !worker.isDead()) worker.process.kill(signal);
+  }
+
   setEndpointHealth(update: HealthUpdate): void {
     const msg: ToWorker = { type: 'health', service: update.service, address: update.address, healthy: update.healthy };
     // Workers still 'forked' get every verdict in their `start` message.

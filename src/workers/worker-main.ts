@@ -6,6 +6,7 @@
  */
 import { DataPlane } from '../engine/data-plane.js';
 import { createLogger } from '../observability/logger.js';
+import { reopenAccessLogs } from '../observability/access-log.js'; // [access-log]
 import type { FromWorker, ToWorker } from './messages.js';
 
 let plane: DataPlane | null = null;
@@ -26,6 +27,9 @@ function drainAndExit(delayMs: number, timeoutMs: number): void {
 process.on('SIGINT', () => {});
 process.on('SIGTERM', () => {});
 process.on('SIGHUP', () => {});
+// [access-log] The primary forwards SIGUSR2 (log rotation): reopen the access-log file. Handled
+// always, even with no access log, so the signal never kills a worker (Node's default).
+process.on('SIGUSR2', () => reopenAccessLogs());
 // The primary is gone: stop quickly rather than serve unmanaged.
 process.on('disconnect', () => drainAndExit(0, 1000));
 

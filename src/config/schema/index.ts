@@ -3,12 +3,14 @@ import { RouteSchema } from './route.js';
 import { ServiceSchema } from './service.js';
 import { MeshSchema } from './mesh.js';
 import { RateLimitSchema, RateLimitStoreSchema, RateLimitTierSchema } from './rate-limit.js';
+import { AccessLogSchema } from './observability.js'; // access-log (issue 5)
 
 export * from './route.js';
 export * from './service.js';
 export * from './mesh.js';
 export * from './resilience.js';
 export * from './rate-limit.js';
+export * from './observability.js'; // access-log (issue 5)
 
 export const ListenSchema = Type.Object(
   {
@@ -44,6 +46,7 @@ export const GatewayConfigSchema = Type.Object(
         description: 'Response headers on limited routes: draft (RateLimit-Policy + RateLimit, IETF httpapi draft; default), legacy (RateLimit-Limit/-Remaining/-Reset), x-ratelimit (X-RateLimit-*), none.',
       }),
     ),
+    accessLog: Type.Optional(AccessLogSchema), // access-log (issue 5)
     mesh: Type.Optional(MeshSchema),
     services: Type.Optional(Type.Record(Type.String({ minLength: 1 }), ServiceSchema, { description: 'Named upstream services.' })),
     routes: Type.Optional(Type.Array(RouteSchema, { description: 'Routes, matched by the precedence rules in the README.' })),

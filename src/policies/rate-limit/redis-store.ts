@@ -38,7 +38,12 @@
  * admitted, the tightest result answers. Across groups it is not atomic: a request denied by the
  * limits of one slot may have consumed from those of another that admitted it (the same property
  * as Envoy's or Kong's per-descriptor counters); within a slot it stays all-or-nothing. A group's
- * failure or timeout is answered per `onStoreError` for that group's checks only.
+ * failure or timeout is answered per `onStoreError` for that group's checks only. A keyPrefix
+ * with a `{...}` hash tag puts every counter in the prefix's slot (exact, all-or-nothing, but no
+ * spread). Health is still one state for the whole store: while one master is unreachable (before
+ * the cluster itself reports the failure), decisions go local and the probe (no keys: any node)
+ * may switch the store up and down again; each switch is logged and counted. Not tested yet
+ * (only healthy clusters are).
  */
 import { Cluster, Redis } from 'ioredis';
 import type { Logger } from 'pino';
