@@ -9,6 +9,7 @@ import { redactConfig } from '../config/redact.js';
 import type { GatewayConfig } from '../config/schema/index.js';
 import { ERRORS, problemBody, PROBLEM_CONTENT_TYPE, type ErrorCode } from '../errors/index.js';
 import type { RouteTableRow } from '../routing/types.js';
+import { wantsOpenMetrics } from '../observability/metrics.js';
 
 /** What the admin API reads from the running gateway. */
 export interface AdminSource {
@@ -20,6 +21,8 @@ export interface AdminSource {
   status(): Record<string, unknown>;
   /** Every service with its endpoints' health, ejections, load and pools (asks every data plane). */
   services(): Promise<Record<string, unknown>>;
+  /** Prometheus exposition of the whole node (OpenMetrics when asked), or absent when not served. */
+  metrics?(openMetrics: boolean): Promise<{ contentType: string; body: string }>;
 }
 
 export class AdminServer {
@@ -84,9 +87,22 @@ export class AdminServer {
           (err: Error) => problem(res, 'MG_INTERNAL', `cannot collect the service status: ${err.message}`),
         );
         return;
+      case '/metrics': {
+        if (s.metrics === undefined) break;
+        const accept = req.headers.accept;
+        s.metrics(wantsOpenMetrics(accept)).then(
+          ({ contentType, body }) => {
+            res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+            res.end(body);
+          },
+          (err: Error) => problem(res, 'MG_INTERNAL', `cannot collect the metrics: ${err.message}`),
+        );
+        return;
+      }
       default:
-        return problem(res, 'MG_NO_ROUTE', `no admin endpoint ${url.pathname}`);
+        break;
     }
+    return problem(res, 'MG_NO_ROUTE', `no admin endpoint ${url.pathname}`);
   }
 }
 

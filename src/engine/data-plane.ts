@@ -14,6 +14,7 @@ import { OutlierSweeper } from '../upstream/health/outlier.js';
 import { UpstreamRuntime } from '../upstream/runtime.js';
 import type { CircuitBreaker } from '../policies/circuit-breaker/breaker.js';
 import { combineObservers, type RequestObserver } from '../observability/observer.js';
+import { PlaneMetrics } from '../observability/metrics.js'; // [metrics]
 import { createAccessLog, type AccessLog } from '../observability/access-log.js'; // access-log (issue 5)
 import type { UpstreamService } from '../upstream/service.js';
 import { compileSnapshot, DEFAULTS, type Snapshot } from './snapshot.js';
@@ -28,6 +29,8 @@ export class DataPlane implements ConnectionHost {
   readonly logger: Logger;
   /** Metrics and access logs (set by the observability layer), or null. */
   observer: RequestObserver | null = null;
+  /** [metrics] This plane's Prometheus metrics (admin `/metrics` reads them). */
+  readonly metrics: PlaneMetrics;
   /** [access-log] This process's access log (config `accessLog`, read at start), or null. */
   readonly accessLog: AccessLog | null;
   readonly upstreams = new UpstreamRuntime();
@@ -46,6 +49,10 @@ export class DataPlane implements ConnectionHost {
     this.accessLog = createAccessLog(config.accessLog, logger);
     this.observer = combineObservers([this.observer, this.accessLog]);
     // [access-log] end
+    // [metrics] begin: this plane's Prometheus metrics, observed together with the access log.
+    this.metrics = new PlaneMetrics(this);
+    this.observer = combineObservers([this.metrics, this.accessLog]);
+    // [metrics] end
     this.outlierSweeper.setDetectors(detectorsOf(this.snapshot));
     this.outlierSweeper.start();
   }
@@ -53,7 +60,9 @@ export class DataPlane implements ConnectionHost {
   /** Compiles `config` and swaps it in; throws (and keeps the old snapshot) when it cannot compile. */
   apply(config: GatewayConfig, version: number): Snapshot {
     const next = compileSnapshot(config, version, this.upstreams);
+    const old = this.snapshot;
     this.snapshot = next;
+    this.metrics.snapshotChanged(old); // [metrics]
     this.outlierSweeper.setDetectors(detectorsOf(next));
     return next;
   }

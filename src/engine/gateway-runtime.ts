@@ -13,6 +13,7 @@ import { mergeServiceStatus } from '../admin/services.js';
 import { loadConfigFile, loadConfigText, validateConfig } from '../config/load.js';
 import type { GatewayConfig } from '../config/schema/index.js';
 import { createLogger, type Logger } from '../observability/logger.js';
+import { controlMetrics, processRegistry, renderMetrics } from '../observability/metrics.js';
 import { reopenAccessLogs } from '../observability/access-log.js'; // [access-log]
 import type { RouteTableRow } from '../routing/types.js';
 import { HealthChecker } from '../upstream/health/active.js';
@@ -33,6 +34,8 @@ export type RuntimeState = 'new' | 'starting' | 'running' | 'draining' | 'stoppe
 
 /** How long `/services` waits for each worker's answer. */
 const SERVICE_STATUS_TIMEOUT_MS = 1000;
+/** [metrics] How long `/metrics` waits for each worker's answer. */
+const METRICS_TIMEOUT_MS = 2000;
 
 export class GatewayRuntime implements AdminSource {
   config: GatewayConfig;
@@ -113,6 +116,21 @@ export class GatewayRuntime implements AdminSource {
     return mergeServiceStatus(snapshot.version, services, (service, address) => this.health.status(service, address), report);
   }
 
+  /**
+   * [metrics] Admin `/metrics`: this process's metrics (config, reloads, process) and every data
+   * plane's (in process, or each worker's over IPC), aggregated into one exposition for the node.
+   */
+  async metrics(openMetrics: boolean): Promise<{ contentType: string; body: string }> {
+    const runner = this.runner;
+    const parts: object[][] = [await processRegistry().getMetricsAsJSON(), controlMetrics(this.version, this.reloads)];
+    if (runner instanceof InProcessRunner) {
+      if (runner.plane !== null) parts.push(runner.plane.metrics.collect());
+    } else if (runner instanceof ClusterRunner) {
+      parts.push(...(await runner.metrics(METRICS_TIMEOUT_MS)));
+    }
+    return renderMetrics(parts, openMetrics);
+  }
+
   workerCount(): number {
     const w = this.config.workers ?? this.options.defaultWorkers ?? 'auto';
     return w === 'auto' ? os.availableParallelism() : w;
@@ -122,6 +140,7 @@ export class GatewayRuntime implements AdminSource {
     if (this.state !== 'new') throw new Error('gateway already started');
     this.state = 'starting';
     const cfg = this.config;
+    processRegistry(); // [metrics] default process metrics: event loop lag is sampled from now on
     if (cfg.admin !== false) {
       const admin = new AdminServer(this);
       try {

@@ -9,7 +9,9 @@
  *   process; an unselected field costs one boolean test (no header scan, no JSON, no Date);
  * - strings that can come from a client go through JSON.stringify (escaping), numbers as is.
  *
- * Writes: every write(2) carries whole lines and at most MAX_WRITE (4096 = Linux PIPE_BUF) bytes.
+ * Writes: the lines of one event-loop turn are joined into chunks of whole lines (at most
+ * MAX_WRITE bytes each) and handed to the destination once per chunk, at the end of the turn.
+ * Every write(2) carries whole lines and at most MAX_WRITE (4096 = Linux PIPE_BUF) bytes.
  * The file is opened with O_APPEND, so the workers of one gateway can share one path: appends
  * never overwrite each other and a write of whole lines lands in one piece; on a pipe (stdout),
  * writes up to PIPE_BUF are atomic, so lines of different workers never interleave (a single line
@@ -114,6 +116,22 @@ export class AccessLog implements RequestObserver {
   private readonly dest: Destination | null;
   private readonly isFile: boolean;
   private closed = false;
+  /** Lines of this turn of the event loop not yet handed to the destination (whole lines, <= MAX_WRITE bytes). */
+  private pending = '';
+  private pendingBytes = 0;
+  private flushScheduled = false;
+  private readonly flushSoon = (): void => {
+    this.flushScheduled = false;
+    this.flushPending();
+  };
+  // One-entry caches (hot path): the ISO prefix of the current second, the JSON of the last route
+  // (route + service) and of the last endpoint; consecutive requests mostly share them.
+  private isoSecond = -1;
+  private isoPrefix = '';
+  private lastRoute: RequestContext['route'] | undefined = undefined;
+  private lastRouteJson = '';
+  private lastEndpoint: RequestContext['endpoint'] | undefined = undefined;
+  private lastEndpointJson = '';
   private closing: Promise<void> | null = null;
   /** The sampling dice (replaceable in tests). */
   random: () => number = Math.random;
@@ -169,26 +187,62 @@ export class AccessLog implements RequestObserver {
   requestDone(ctx: RequestContext): void {
     if (this.closed) return;
     if (this.sampleRate < 1 && ctx.status < 500 && ctx.errorCode === null && this.random() >= this.sampleRate) return;
+    const line = this.format(ctx, performance.now());
+    if (this.dest === null) {
+      this.sink.write(line);
+      return;
+    }
+    // Batch the lines of one event-loop turn into chunks of at most MAX_WRITE bytes: one
+    // destination write per chunk (sonic-boom rescans its last buffer on every write).
+    const bytes = Buffer.byteLength(line);
+    if (this.pendingBytes + bytes > MAX_WRITE && this.pendingBytes > 0) this.flushPending();
+    this.pending += line;
+    this.pendingBytes += bytes;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.flushSoon);
+    }
+  }
+
+  private flushPending(): void {
+    if (this.pendingBytes === 0) return;
+    const chunk = this.pending;
+    this.pending = '';
+    this.pendingBytes = 0;
     try {
-      this.sink.write(this.format(ctx, performance.now()));
+      this.sink.write(chunk);
     } catch {
-      // A destination torn down under us: drop the line rather than fail the request.
+      // A destination torn down under us: drop the lines rather than fail a request.
     }
   }
 
   /** The JSON line of one request (with its trailing newline). */
   format(ctx: RequestContext, nowHr: number): string {
     let s = '';
-    if (this.fTime) s += ',"time":"' + new Date(ctx.startedAt).toISOString() + '"';
-    if (this.fRequestId) s += ',"requestId":' + JSON.stringify(ctx.id);
+    if (this.fTime) s += ',"time":"' + this.iso(ctx.startedAt) + '"';
+    // Ids the gateway generated are UUIDs (nothing to escape); a client's x-request-id may be anything.
+    if (this.fRequestId) s += ctx.clientRequestId ? ',"requestId":' + JSON.stringify(ctx.id) : ',"requestId":"' + ctx.id + '"';
     if (this.fTraceId) {
       const trace = traceIdOf(headerValue(ctx.rawHeaders, 'traceparent'));
       s += trace === null ? ',"traceId":null' : ',"traceId":"' + trace + '"';
     }
     const route = ctx.route;
-    if (this.fRoute) s += route === null ? ',"route":null' : ',"route":' + JSON.stringify(route.name);
-    if (this.fService) s += route === null ? ',"service":null' : ',"service":' + JSON.stringify(route.service.name);
-    if (this.fEndpoint) s += ctx.endpoint === null ? ',"endpoint":null' : ',"endpoint":' + JSON.stringify(ctx.endpoint.address);
+    if (this.fRoute || this.fService) {
+      if (route !== this.lastRoute) {
+        this.lastRoute = route;
+        this.lastRouteJson = (this.fRoute ? (route === null ? ',"route":null' : ',"route":' + JSON.stringify(route.name)) : '') +
+          (this.fService ? (route === null ? ',"service":null' : ',"service":' + JSON.stringify(route.service.name)) : '');
+      }
+      s += this.lastRouteJson;
+    }
+    if (this.fEndpoint) {
+      const endpoint = ctx.endpoint;
+      if (endpoint !== this.lastEndpoint) {
+        this.lastEndpoint = endpoint;
+        this.lastEndpointJson = endpoint === null ? ',"endpoint":null' : ',"endpoint":' + JSON.stringify(endpoint.address);
+      }
+      s += this.lastEndpointJson;
+    }
     if (this.fMethod) s += ',"method":' + JSON.stringify(ctx.method);
     if (this.fPath) s += ',"path":' + JSON.stringify(ctx.path);
     if (this.fQuery) s += ctx.search === '' ? ',"query":null' : ',"query":' + JSON.stringify(ctx.search.slice(1));
@@ -213,9 +267,21 @@ export class AccessLog implements RequestObserver {
     return s.length === 0 ? '{}\n' : '{' + s.slice(1) + '}\n';
   }
 
+  /** `ms` as an ISO 8601 UTC string; Date formatting only once per second. */
+  private iso(ms: number): string {
+    const sec = Math.floor(ms / 1000);
+    if (sec !== this.isoSecond) {
+      this.isoSecond = sec;
+      this.isoPrefix = new Date(sec * 1000).toISOString().slice(0, 20); // YYYY-MM-DDTHH:MM:SS.
+    }
+    const milli = ms - sec * 1000;
+    return this.isoPrefix + (milli < 10 ? '00' : milli < 100 ? '0' : '') + milli + 'Z';
+  }
+
   /** Reopens the file at its path (logrotate moved it away); a no-op for stdout. */
   reopen(): void {
     if (!this.isFile || this.closed || this.dest === null) return;
+    this.flushPending(); // what was logged before the signal goes to the old file
     try {
       this.dest.reopen();
     } catch {
@@ -236,6 +302,7 @@ export class AccessLog implements RequestObserver {
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.closed = true;
     live.delete(this);
+    this.flushPending();
     const dest = this.dest;
     if (dest === null || (dest as unknown as { destroyed: boolean }).destroyed) return;
     await new Promise<void>((resolve) => {

@@ -62,6 +62,8 @@ export class ClusterRunner implements Runner {
   /** Status requests waiting for a worker's answer, by id. */
   private readonly pendingStatus = new Map<number, (status: PlaneStatus | null) => void>();
   private nextStatusId = 1;
+  /** [metrics] Metrics requests waiting for a worker's answer, by id. */
+  private readonly pendingMetrics = new Map<number, (metrics: object[] | null) => void>();
   /** [rate-limit] The node's rate-limit counters (workers ask over IPC); created on first use, kept across reloads. */
   private rateLimits: RateLimitAuthority | null = null;
 
@@ -146,6 +148,9 @@ export class ClusterRunner implements Runner {
             return;
           case 'service-status':
             this.pendingStatus.get(msg.id)?.(msg.status);
+            return;
+          case 'metrics':
+            this.pendingMetrics.get(msg.id)?.(msg.metrics);
             return;
           case 'rl':
             // [rate-limit] A worker's batch of decisions: decided here, in arrival order, on one clock.
@@ -281,6 +286,35 @@ export class ClusterRunner implements Runner {
       else planes.push(a.status);
     }
     return { expected: this.expectedWorkers, planes, missing };
+  }
+
+  /**
+   * [metrics] Every started worker's metrics (prom-client JSON), one array per worker; a worker
+   * silent past `timeoutMs` is left out (the scrape still answers with the others).
+   */
+  async metrics(timeoutMs: number): Promise<object[][]> {
+    const targets = [...this.workers].filter(([worker, info]) => info.state !== 'forked' && worker.isConnected()).map(([worker]) => worker);
+    const answers = await Promise.all(
+      targets.map(
+        (worker) =>
+          new Promise<object[] | null>((resolve) => {
+            const id = this.nextStatusId++;
+            const done = (metrics: object[] | null) => {
+              clearTimeout(timer);
+              this.pendingMetrics.delete(id);
+              worker.off('exit', onExit);
+              resolve(metrics);
+            };
+            const onExit = () => done(null);
+            const timer = setTimeout(() => done(null), timeoutMs);
+            this.pendingMetrics.set(id, done);
+            worker.once('exit', onExit);
+            const request: ToWorker = { type: 'metrics', id };
+            worker.send(request);
+          }),
+      ),
+    );
+    return answers.filter((a): a is object[] => a !== null);
   }
 
   async drain(delayMs: number, timeoutMs: number): Promise<void> {

@@ -39,6 +39,8 @@ export type ToWorker =
   | { type: 'health'; service: string; address: string; healthy: boolean }
   /** Admin `/services`: answer with a `service-status` carrying the same id. */
   | { type: 'service-status'; id: number }
+  /** [metrics] Admin `/metrics`: answer with a `metrics` message carrying the same id. */
+  | { type: 'metrics'; id: number }
   | RateLimitAnswer;
 
 /** Messages from a worker to the primary. */
@@ -52,4 +54,6 @@ export type FromWorker =
   | { type: 'drained' }
   /** `status` is null when the worker has no data plane (yet). */
   | { type: 'service-status'; id: number; status: PlaneStatus | null }
+  /** [metrics] The worker's metrics (prom-client `getMetricsAsJSON()` shape): its data plane's and its process's. */
+  | { type: 'metrics'; id: number; metrics: object[] }
   | RateLimitBatch;

@@ -6,6 +6,7 @@
  */
 import { DataPlane } from '../engine/data-plane.js';
 import { createLogger } from '../observability/logger.js';
+import { processRegistry } from '../observability/metrics.js';
 import { reopenAccessLogs } from '../observability/access-log.js'; // [access-log]
 import type { FromWorker, ToWorker } from './messages.js';
 
@@ -68,8 +69,21 @@ process.on('message', (msg: ToWorker) => {
     case 'service-status':
       send({ type: 'service-status', id: msg.id, status: plane?.serviceStatus() ?? null });
       break;
+    case 'metrics': {
+      // [metrics] This process's default metrics plus its data plane's (none before start).
+      const id = msg.id;
+      const own = plane?.metrics.collect() ?? [];
+      processRegistry().getMetricsAsJSON().then(
+        (proc) => send({ type: 'metrics', id, metrics: [...proc, ...own] }),
+        () => send({ type: 'metrics', id, metrics: own }),
+      );
+      break;
+    }
   }
 });
+
+// [metrics] Default process metrics (event loop lag is sampled from now on).
+processRegistry();
 
 // Only now can the primary's messages be received: until a 'message' listener exists, Node drops them.
 send({ type: 'ready' });

@@ -1,0 +1,199 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RequestContext } from '../dataplane/context.js';
+import type { Snapshot } from '../engine/snapshot.js';
+import { validateConfig } from '../config/load.js';
+import { ACCESS_LOG_FIELDS, DEFAULT_ACCESS_LOG_FIELDS, type AccessLogField } from '../config/schema/observability.js';
+import { AccessLog, createAccessLog, headerValue, resolveAccessLog, traceIdOf } from './access-log.js';
+
+type Line = Record<string, unknown>;
+const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const TRACEPARENT = `00-${TRACE}-00f067aa0ba902b7-01`;
+
+function request(target = '/users/7?token=secret', headers: string[] = ['Host', 'x', 'User-Agent', 'curl/8 "quoted"', 'traceparent', TRACEPARENT]): RequestContext {
+  const ctx = new RequestContext('req-1', false, {} as Snapshot, 'GET', target, headers, 1, true, 'x', false, -1, false, false, '10.0.0.9');
+  ctx.status = 200;
+  ctx.bodyBytes = 12;
+  ctx.responseBytes = 345;
+  ctx.attempts = 1;
+  ctx.upstreamSentHr = ctx.startedHr + 1;
+  ctx.upstreamHeadHr = ctx.startedHr + 3.5;
+  ctx.route = { name: 'users', service: { name: 'users-svc' } } as unknown as RequestContext['route'];
+  ctx.endpoint = { address: '127.0.0.1:8080' } as unknown as RequestContext['endpoint'];
+  return ctx;
+}
+
+function collect(fields?: AccessLogField[], sampleRate?: number): { log: AccessLog; lines: string[] } {
+  const lines: string[] = [];
+  const log = new AccessLog(resolveAccessLog({ enabled: true, ...(fields ? { fields } : {}), ...(sampleRate !== undefined ? { sampleRate } : {}) }), { write: (l: string) => lines.push(l) });
+  return { log, lines };
+}
+
+describe('access log', () => {
+  it('writes every default field, in order, one line per request', () => {
+    const { log, lines } = collect();
+    const ctx = request();
+    log.requestDone(ctx);
+    assert.equal(lines.length, 1);
+    assert.ok(lines[0]!.endsWith('}\n'));
+    const rec = JSON.parse(lines[0]!) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(rec), [...DEFAULT_ACCESS_LOG_FIELDS]);
+    assert.equal(rec.time, new Date(ctx.startedAt).toISOString());
+    assert.equal(rec.requestId, 'req-1');
+    assert.equal(rec.traceId, TRACE);
+    assert.equal(rec.route, 'users');
+    assert.equal(rec.service, 'users-svc');
+    assert.equal(rec.endpoint, '127.0.0.1:8080');
+    assert.equal(rec.method, 'GET');
+    assert.equal(rec.path, '/users/7', 'never the query string by default');
+    assert.ok(!lines[0]!.includes('secret'));
+    assert.equal(rec.status, 200);
+    assert.equal(rec.errorCode, null);
+    assert.equal(rec.bytesIn, 12);
+    assert.equal(rec.bytesOut, 345);
+    assert.equal(typeof rec.durationMs, 'number');
+    assert.ok((rec.durationMs as number) >= 0);
+    assert.equal(rec.upstreamMs, 2.5);
+    assert.equal(rec.attempts, 1);
+    assert.equal(rec.clientIp, '10.0.0.9');
+    assert.equal(rec.userAgent, 'curl/8 "quoted"');
+    assert.equal(rec.aborted, false);
+  });
+
+  it('writes only the selected fields, in the documented order whatever the config order', () => {
+    const { log, lines } = collect(['status', 'method', 'path']);
+    log.requestDone(request());
+    assert.equal(lines[0], '{"method":"GET","path":"/users/7","status":200}\n');
+    const none = collect([]);
+    none.log.requestDone(request());
+    assert.equal(none.lines[0], '{}\n');
+  });
+
+  it('adds the query string only when asked (without its "?"), and pid/hostname only when asked', () => {
+    const { log, lines } = collect(['path', 'query', 'pid']);
+    log.requestDone(request());
+    log.requestDone(request('/plain'));
+    assert.deepEqual(JSON.parse(lines[0]!), { path: '/users/7', query: 'token=secret', pid: process.pid });
+    assert.deepEqual(JSON.parse(lines[1]!), { path: '/plain', query: null, pid: process.pid });
+    assert.equal(ACCESS_LOG_FIELDS.length, DEFAULT_ACCESS_LOG_FIELDS.length + 3);
+  });
+
+  it('nulls what a request never reached: no route, no endpoint, no upstream, no headers', () => {
+    const { log, lines } = collect();
+    const ctx = new RequestContext('r2', false, {} as Snapshot, 'POST', '/nope', [], 1, true, '', false, -1, false, false, '::1');
+    ctx.status = 404;
+    ctx.errorCode = 'MG_NO_ROUTE';
+    log.requestDone(ctx);
+    const rec = JSON.parse(lines[0]!) as Record<string, unknown>;
+    assert.equal(rec.route, null);
+    assert.equal(rec.service, null);
+    assert.equal(rec.endpoint, null);
+    assert.equal(rec.upstreamMs, null);
+    assert.equal(rec.traceId, null);
+    assert.equal(rec.userAgent, null);
+    assert.equal(rec.errorCode, 'MG_NO_ROUTE');
+    assert.equal(rec.attempts, 0);
+  });
+
+  it('samples successes but always keeps errors (status >= 500 or a gateway error code)', () => {
+    const { log, lines } = collect(['status', 'errorCode'], 0.25);
+    let dice = 0;
+    log.random = () => (dice++ % 4) / 4; // 0, .25, .5, .75: one in four is under the rate
+    for (let i = 0; i < 100; i++) log.requestDone(request());
+    assert.equal(lines.length, 25);
+    const rolled = dice;
+    const err = request();
+    err.status = 502;
+    err.errorCode = 'MG_UPSTREAM_REFUSED';
+    const plain500 = request();
+    plain500.status = 503;
+    const limited = request();
+    limited.status = 429;
+    limited.errorCode = 'MG_RATE_LIMITED';
+    for (let i = 0; i < 10; i++) {
+      log.requestDone(err);
+      log.requestDone(plain500);
+      log.requestDone(limited);
+    }
+    assert.equal(lines.length, 25 + 30);
+    assert.equal(dice, rolled, 'no dice rolled for errors');
+    const zero = collect(['status'], 0);
+    zero.log.requestDone(request());
+    zero.log.requestDone(err);
+    assert.deepEqual(zero.lines, ['{"status":502}\n']);
+  });
+
+  it('formats time as ISO 8601 (cached per second) and follows route/endpoint changes', () => {
+    const { log, lines } = collect(['time', 'route', 'service', 'endpoint']);
+    const base = Date.UTC(2026, 0, 31, 23, 59, 58);
+    for (const ms of [base, base + 7, base + 42, base + 999, base + 1000, base + 1005, base + 2000, base - 1, 0]) {
+      const ctx = request();
+      (ctx as { startedAt: number }).startedAt = ms;
+      log.requestDone(ctx);
+      assert.equal((JSON.parse(lines.at(-1)!) as Line).time, new Date(ms).toISOString());
+    }
+    const other = request();
+    other.route = { name: 'r"2', service: { name: 's2' } } as unknown as RequestContext['route'];
+    other.endpoint = null;
+    for (const ctx of [request(), other, request()]) log.requestDone(ctx);
+    assert.deepEqual(lines.slice(-3).map((l) => { const r = JSON.parse(l) as Line; return [r.route, r.service, r.endpoint]; }), [
+      ['users', 'users-svc', '127.0.0.1:8080'],
+      ['r"2', 's2', null],
+      ['users', 'users-svc', '127.0.0.1:8080'],
+    ]);
+  });
+
+  it('escapes a client-supplied request id', () => {
+    const { log, lines } = collect(['requestId']);
+    const ctx = new RequestContext('a"b\\c', true, {} as Snapshot, 'GET', '/', [], 1, true, '', false, -1, false, false, '::1');
+    log.requestDone(ctx);
+    assert.deepEqual(JSON.parse(lines[0]!), { requestId: 'a"b\\c' });
+  });
+
+  it('parses W3C traceparent and rejects invalid ones', () => {
+    assert.equal(traceIdOf(TRACEPARENT), TRACE);
+    assert.equal(traceIdOf(null), null);
+    assert.equal(traceIdOf(''), null);
+    assert.equal(traceIdOf(TRACEPARENT.toUpperCase()), null, 'uppercase hex is invalid');
+    assert.equal(traceIdOf(`00-${'0'.repeat(32)}-00f067aa0ba902b7-01`), null, 'all-zero trace id');
+    assert.equal(traceIdOf(`00-${TRACE}-0000000000000000-01`), null, 'all-zero parent id');
+    assert.equal(traceIdOf(`ff-${TRACE}-00f067aa0ba902b7-01`), null, 'version ff');
+    assert.equal(traceIdOf(`${TRACEPARENT}-extra`), null, 'version 00 has exactly 55 characters');
+    assert.equal(traceIdOf(`01-${TRACE}-00f067aa0ba902b7-01-extra`), TRACE, 'a later version may add fields');
+    assert.equal(traceIdOf(`01-${TRACE}-00f067aa0ba902b7-01x`), null);
+    assert.equal(traceIdOf(`00-${TRACE.slice(1)}-00f067aa0ba902b7-01`), null);
+  });
+
+  it('finds headers case-insensitively, first one wins', () => {
+    assert.equal(headerValue(['A', '1', 'TraceParent', 'x', 'traceparent', 'y'], 'traceparent'), 'x');
+    assert.equal(headerValue(['A', '1'], 'user-agent'), null);
+  });
+
+  it('is off by default and validates its config', () => {
+    assert.equal(createAccessLog(undefined), null);
+    assert.equal(createAccessLog({}), null);
+    assert.equal(createAccessLog({ enabled: false, output: '/nonexistent/x.log' }), null);
+    assert.deepEqual(resolveAccessLog({}).sampleRate, 1);
+    assert.equal(resolveAccessLog({}).output, 'stdout');
+    assert.doesNotThrow(() => validateConfig({ accessLog: { enabled: true, output: 'stdout', fields: ['time', 'query'], sampleRate: 0.5, format: 'json' } }, 't'));
+    assert.throws(() => validateConfig({ accessLog: { enabled: true, fields: ['nope'] } }, 't'));
+    assert.throws(() => validateConfig({ accessLog: { sampleRate: 2 } }, 't'));
+    assert.throws(() => validateConfig({ accessLog: { format: 'text' } }, 't'));
+    assert.throws(() => validateConfig({ accessLog: { enabled: true, extra: 1 } }, 't'));
+  });
+
+  it('fails at start on a file it cannot open; writes, flushes and closes a file', async () => {
+    assert.throws(() => createAccessLog({ enabled: true, output: '/nonexistent-dir/access.log' }), /ENOENT/);
+    const file = join(mkdtempSync(join(tmpdir(), 'meshgate-al-')), 'access.log');
+    const log = createAccessLog({ enabled: true, output: file, fields: ['requestId', 'status'] })!;
+    for (let i = 0; i < 500; i++) log.requestDone(request());
+    await log.close();
+    log.requestDone(request()); // after close: dropped, never throws
+    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+    assert.equal(lines.length, 500);
+    assert.deepEqual(JSON.parse(lines[499]!), { requestId: 'req-1', status: 200 });
+  });
+});

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { RequestContext } from '../dataplane/context.js';
+import { compileSnapshot, type Snapshot } from '../engine/snapshot.js';
+import { UpstreamRuntime } from '../upstream/runtime.js';
+import { controlMetrics, DURATION_BUCKETS, PlaneMetrics, renderMetrics } from './metrics.js';
+import { HistogramFamily } from './metrics-kinds.js';
+
+const config = {
+  services: { users: { endpoints: ['127.0.0.1:1', '127.0.0.1:2'] } },
+  routes: [{ name: 'api', path: '/api', backendService: 'users' }],
+};
+
+/** The sample lines of an exposition: `name{labels}` -> value. */
+function samples(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const i = line.lastIndexOf(' ');
+    out.set(line.slice(0, i), Number(line.slice(i + 1)));
+  }
+  return out;
+}
+
+function fakeCtx(snap: Snapshot, fields: Partial<Record<keyof RequestContext, unknown>>): RequestContext {
+  return { route: snap.routes[0]!, endpoint: null, status: 200, errorCode: null, bodyBytes: 0, responseBytes: 0, startedHr: performance.now(), upstreamSentHr: 0, upstreamHeadHr: 0, ...fields } as unknown as RequestContext;
+}
+
+describe('PlaneMetrics', () => {
+  const upstreams = new UpstreamRuntime();
+  const snap = compileSnapshot(config, 1, upstreams);
+  const plane = { snapshot: snap, connectionCount: 3 };
+  const m = new PlaneMetrics(plane);
+  const e1 = snap.services.get('users')!.endpoints[0]!;
+  m.requestDone(fakeCtx(snap, { status: 200, bodyBytes: 10, responseBytes: 100, endpoint: e1, upstreamSentHr: 1000, upstreamHeadHr: 1000.3 }));
+  m.requestDone(fakeCtx(snap, { status: 200, responseBytes: 50, startedHr: performance.now() - 30 }));
+  m.requestDone(fakeCtx(snap, { status: 502, errorCode: 'MG_UPSTREAM_REFUSED' }));
+  m.requestDone(fakeCtx(snap, { status: 304 }));
+  m.requestDone(fakeCtx(snap, { status: 0 }));
+  m.requestDone(fakeCtx(snap, { route: null, status: 404, errorCode: 'MG_NO_ROUTE' }));
+
+  it('counts by route, service, code and class', async () => {
+    const s = samples((await renderMetrics([m.collect()], false)).body);
+    assert.equal(s.get('meshgate_requests_total{route="api",service="users",code="200",class="2xx"}'), 2);
+    assert.equal(s.get('meshgate_requests_total{route="api",service="users",code="502",class="5xx"}'), 1);
+    assert.equal(s.get('meshgate_requests_total{route="api",service="users",code="304",class="3xx"}'), 1);
+    assert.equal(s.get('meshgate_requests_total{route="api",service="users",code="0",class="none"}'), 1);
+    assert.equal(s.get('meshgate_requests_total{route="",service="",code="404",class="4xx"}'), 1);
+    assert.equal(s.get('meshgate_gateway_errors_total{route="api",code="MG_UPSTREAM_REFUSED"}'), 1);
+    assert.equal(s.get('meshgate_gateway_errors_total{route="",code="MG_NO_ROUTE"}'), 1);
+    assert.equal(s.get('meshgate_request_bytes_total{route="api",service="users"}'), 10);
+    assert.equal(s.get('meshgate_response_bytes_total{route="api",service="users"}'), 150);
+    assert.equal(s.get('meshgate_open_connections'), 3);
+  });
+
+  it('observes durations in the declared buckets', async () => {
+    const s = samples((await renderMetrics([m.collect()], false)).body);
+    assert.equal(s.get('meshgate_request_duration_seconds_count{route="api",service="users"}'), 5);
+    assert.equal(s.get('meshgate_request_duration_seconds_bucket{route="api",service="users",le="+Inf"}'), 5);
+    // One request took ~30 ms: it is above the 25 ms bucket's bound.
+    const at = (le: number) => s.get(`meshgate_request_duration_seconds_bucket{route="api",service="users",le="${le}"}`)!;
+    assert.equal(at(0.025), 4);
+    assert.equal(at(10), 5);
+    assert.equal(s.get('meshgate_upstream_duration_seconds_bucket{service="users",endpoint="127.0.0.1:1",le="0.0005"}'), 1);
+    assert.equal(s.get('meshgate_upstream_duration_seconds_count{service="users",endpoint="127.0.0.1:1"}'), 1);
+    assert.equal(s.get('meshgate_endpoint_healthy{service="users",endpoint="127.0.0.1:2"}'), 1);
+    assert.equal(s.get('meshgate_endpoint_ejected{service="users",endpoint="127.0.0.1:2"}'), 0);
+    assert.deepEqual(DURATION_BUCKETS.slice(0, 1).concat(DURATION_BUCKETS.slice(-1)), [0.0005, 10]);
+  });
+
+  it('histogram children count each value into the first bucket whose bound is >= it', () => {
+    const h = new HistogramFamily('h', 'h', ['a'], [1, 2, 5]).child('x');
+    for (const v of [0, 1, 1.5, 2, 5, 6]) h.observe(v);
+    assert.deepEqual([...h.counts], [2, 2, 1, 1]);
+    assert.equal(h.count, 6);
+    assert.equal(h.sum, 15.5);
+  });
+
+  it('sums processes and renders OpenMetrics', async () => {
+    const both = await renderMetrics([m.collect(), m.collect(), controlMetrics(4, { succeeded: 3, failed: 1 })], true);
+    assert.match(both.contentType, /^application\/openmetrics-text/);
+    assert.match(both.body, /# TYPE meshgate_requests counter\n/);
+    assert.match(both.body, /\n# EOF\n$/);
+    const s = samples(both.body);
+    assert.equal(s.get('meshgate_requests_total{route="api",service="users",code="200",class="2xx"}'), 4);
+    assert.equal(s.get('meshgate_config_version'), 4);
+    assert.equal(s.get('meshgate_config_reloads_total{result="failure"}'), 1);
+    assert.equal(s.get('meshgate_open_connections'), 6);
+  });
+
+  it('keeps series across config versions', async () => {
+    const next = compileSnapshot(config, 2, upstreams);
+    const p2 = { snapshot: next, connectionCount: 0 };
+    const m2 = new PlaneMetrics(p2);
+    m2.requestDone(fakeCtx(snap, {}));
+    p2.snapshot = next;
+    m2.snapshotChanged(snap);
+    m2.requestDone(fakeCtx(next, {}));
+    const s = samples((await renderMetrics([m2.collect()], false)).body);
+    assert.equal(s.get('meshgate_requests_total{route="api",service="users",code="200",class="2xx"}'), 2);
+  });
+});
