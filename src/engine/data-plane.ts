@@ -45,10 +45,7 @@ export class DataPlane implements ConnectionHost {
     this.upstreams.logger = logger;
     this.upstreams.rateLimits.logger = logger;
     this.snapshot = compileSnapshot(config, version, this.upstreams);
-    // [access-log] begin: combined with whatever observer is already set (metrics may add theirs too).
-    this.accessLog = createAccessLog(config.accessLog, logger);
-    this.observer = combineObservers([this.observer, this.accessLog]);
-    // [access-log] end
+    this.accessLog = createAccessLog(config.accessLog, logger); // [access-log] null when off (default); observed below with metrics
     // [metrics] begin: this plane's Prometheus metrics, observed together with the access log.
     this.metrics = new PlaneMetrics(this);
     this.observer = combineObservers([this.metrics, this.accessLog]);

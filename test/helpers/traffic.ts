@@ -160,3 +160,16 @@ export async function within<T, F>(promise: Promise<T>, ms: number, fallback: F)
     clearTimeout(timer);
   }
 }
+
+/**
+ * Rate-limit exactness in the shared test suite: admitting more than `expected` (+`over`) is the
+ * bug a limiter must never have; admitting less is what a starved load generator causes on a
+ * busy CI machine (it leaves gaps, and a bucket banks no more than its burst), so the lower bound
+ * is loose. The tight two-sided figures come from isolated runs.
+ */
+export function assertAdmitted(admitted: number, expected: number, over: number, under = 0.15): void {
+  const error = admitted / expected - 1;
+  if (error > over || error < -under) {
+    throw new Error(`admitted ${admitted} vs expected ${expected.toFixed(1)}: ${(error * 100).toFixed(2)}% (allowed +${over * 100}% / -${under * 100}%)`);
+  }
+}

@@ -21,6 +21,7 @@ import { ALGORITHM_CODE, consumeScript } from '../../src/policies/rate-limit/red
 import type { Decision, LimitCheck, LimitSpec, RateLimitAlgorithm } from '../../src/policies/rate-limit/types.js';
 import { redisSkipReason, redisTestSkip, startRedis, testRedisUrl, type TestRedis } from '../helpers/redis.js';
 import { sleep } from '../helpers/traffic.js';
+import { assertAdmitted } from '../helpers/traffic.js';
 
 const skip = await redisTestSkip();
 /** The failure tests stop their server: they need redis-server itself. */
@@ -320,8 +321,8 @@ describe('rate limiting through Redis', { skip }, () => {
       `3 instances, ${offered} offered (${(offered / elapsed / rate).toFixed(2)}x the limit) in ${elapsed.toFixed(2)} s: admitted ${admitted}, expected ${expected.toFixed(0)} (${errPct.toFixed(2)}%); store errors ${instances.map((i) => i.storeErrors).join('/')}`,
     );
     for (const inst of instances) assert.equal(inst.storeErrors, 0);
-    assert.ok(offered / elapsed > 2 * rate, 'the load was about 3x the limit');
-    assert.ok(Math.abs(errPct) <= 2, `admitted ${admitted} vs expected ${expected.toFixed(0)}: ${errPct.toFixed(2)}%`);
+    assert.ok(offered / elapsed > 1.5 * rate, 'the load was well above the limit');
+    assertAdmitted(admitted, expected, 0.02);
   });
 
   test('Redis killed mid-run and restarted: local / allow / deny answer while it is down, one transition logged each way, recovery on its own', { skip: skipPrivate }, async (t) => {
