@@ -58,6 +58,13 @@ const SCENARIOS = [
     route: { rateLimits: [{ name: 'bench', limit: 100000000, periodSeconds: 1, key: 'ip' }] },
     gateway: { rateLimitStore: { type: 'redis', url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', onStoreError: 'deny', timeoutMs: 1000 } },
   },
+  // Every request in the access log (formatting and writing; metrics are always on).
+  {
+    id: 'access-log',
+    title: 'small body (12 B), keep-alive, access log on (every request, to /dev/null)',
+    conns: 50,
+    gateway: { accessLog: { enabled: true, output: '/dev/null' } },
+  },
   // The seed's full policy set on the route (meshgate rows only; compare with small-ka-50's).
   {
     id: 'policies',

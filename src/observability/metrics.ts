@@ -49,6 +49,7 @@ class RouteBinding {
   readonly duration: HistogramChild;
   readonly requestBytes: CounterChild;
   readonly responseBytes: CounterChild;
+  readonly retries: CounterChild;
   readonly route: string;
   readonly service: string;
   private readonly m: PlaneMetrics;
@@ -60,6 +61,7 @@ class RouteBinding {
     this.duration = m.requestDuration.child(route, service);
     this.requestBytes = m.requestBytes.child(route, service);
     this.responseBytes = m.responseBytes.child(route, service);
+    this.retries = m.retries.child(route, service);
   }
 
   bindCode(code: number): CounterChild {
@@ -135,6 +137,7 @@ export class PlaneMetrics implements RequestObserver {
   readonly requestDuration = new HistogramFamily('meshgate_request_duration_seconds', 'Time from the request head to the end of the response (or abandonment), by route and service.', ['route', 'service'], DURATION_BUCKETS);
   readonly requestBytes = new CounterFamily('meshgate_request_bytes_total', 'Request body bytes received from clients, by route and service.', ['route', 'service']);
   readonly responseBytes = new CounterFamily('meshgate_response_bytes_total', 'Response body bytes sent to clients, by route and service.', ['route', 'service']);
+  readonly retries = new CounterFamily('meshgate_retries_total', 'Upstream attempts beyond the first (retries), by route and service.', ['route', 'service']);
   readonly gatewayErrors = new CounterFamily('meshgate_gateway_errors_total', 'Requests the gateway answered itself with an error, by route and error code (MG_*).', ['route', 'code']);
   readonly upstreamDuration = new HistogramFamily('meshgate_upstream_duration_seconds', 'Time from sending the request upstream to its response head (last attempt), by service and endpoint.', ['service', 'endpoint'], DURATION_BUCKETS);
 
@@ -162,6 +165,7 @@ export class PlaneMetrics implements RequestObserver {
     b.duration.observe((performance.now() - ctx.startedHr) / 1000);
     b.requestBytes.value += ctx.bodyBytes;
     b.responseBytes.value += ctx.responseBytes;
+    if (ctx.attempts > 1) b.retries.value += ctx.attempts - 1;
     const err = ctx.errorCode;
     if (err !== null) (b.errors.get(err) ?? b.bindError(err)).value++;
     const e = ctx.endpoint;
@@ -211,6 +215,7 @@ export class PlaneMetrics implements RequestObserver {
       this.requestBytes.collect(),
       this.responseBytes.collect(),
       this.gatewayErrors.collect(),
+      this.retries.collect(),
       this.upstreamDuration.collect(),
       this.rateLimits.collect(snap),
       gauge('meshgate_open_connections', 'Client connections open now.', 'sum', [{ value: this.plane.connectionCount, labels: {} }]),

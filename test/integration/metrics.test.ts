@@ -51,6 +51,7 @@ const configOf = () => ({
   routes: [
     { name: 'api', path: '/api', backendService: 'users', rateLimits: [{ name: 'per-ip', limit: 3, periodSeconds: 60, key: 'ip' }] },
     { name: 'dead', path: '/dead', backendService: `127.0.0.1:${deadPort}` },
+    { name: 'retried', path: '/retried', backendService: `127.0.0.1:${deadPort}`, retryPolicy: { maxAttempts: 3, initialDelayMs: 1 } },
   ],
 });
 
@@ -61,8 +62,11 @@ describe('metrics', () => {
     for (let i = 0; i < 4; i++) await request(g.port, { path: '/api/x', method: 'POST', body: 'hello' }); // 3 x 200, 1 x 429
     assert.equal((await request(g.port, { path: '/nowhere' })).status, 404);
     assert.equal((await request(g.port, { path: '/dead' })).status, 502);
+    assert.equal((await request(g.port, { path: '/retried' })).status, 502); // 3 attempts: 2 retries
 
     const { contentType, samples: s, text } = await scrape(g.adminPort);
+    assert.equal(s.get(`meshgate_retries_total{route="retried",service="127.0.0.1:${deadPort}"}`), 2);
+    assert.equal(s.get(`meshgate_retries_total{route="dead",service="127.0.0.1:${deadPort}"}`), 0);
     assert.match(contentType, /^text\/plain; version=0\.0\.4/);
     assert.equal(s.get(OK), 3);
     assert.equal(s.get('meshgate_requests_total{route="api",service="users",code="429",class="4xx"}'), 1);
