@@ -218,6 +218,38 @@ describe('circuit breaker', () => {
     for (let i = 0; i < 5; i++) assert.equal((await request(gw.port, { path: '/' })).status, 200);
   });
 
+  test('scope: endpoint opens only the failing endpoint\'s breaker; traffic moves to the healthy one', async () => {
+    const bad = await s.up(fixed('ep-bad', 500));
+    const good = await s.up(fixed('ep-good', 200));
+    const gw = await s.gw({
+      services: { svc: { endpoints: [bad.address, good.address] } },
+      routes: [{ path: '/', backendService: 'svc', circuitBreaker: { failureThreshold: 2, timeoutSeconds: 30, scope: 'endpoint' } }],
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await request(gw.port, { path: `/e${i}` })).status);
+    assert.equal(bad.requests, 2, 'the bad endpoint got exactly failureThreshold requests before its breaker opened');
+    assert.deepEqual(statuses.slice(4), [200, 200, 200, 200, 200, 200, 200, 200], 'then every request went to the healthy endpoint');
+  });
+
+  test('failure-rate mode opens on the share of failures in the window, not only on consecutive ones', async () => {
+    let n = 0;
+    const flaky = await s.up(
+      startUpstream('rate', (req, res) => {
+        req.resume();
+        n++;
+        res.writeHead(n % 2 === 0 ? 500 : 200); // every other request fails: never 2 in a row
+        res.end();
+      }),
+    );
+    const gw = await s.gw({
+      routes: [{ path: '/', backendService: flaky.address, circuitBreaker: { failureThreshold: 100, failureRateThreshold: 50, windowSeconds: 10, minimumRequests: 10, timeoutSeconds: 30 } }],
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 14; i++) statuses.push((await request(gw.port, { path: '/r' })).status);
+    assert.equal(flaky.requests, 10, `the breaker opened at minimumRequests with a 50% failure rate: ${statuses.join(',')}`);
+    assert.deepEqual(statuses.slice(10), [503, 503, 503, 503]);
+  });
+
   test('a service-level breaker applies to every route of the service without its own', async () => {
     const up = await s.up(fixed('svc-broken', 502));
     const gw = await s.gw({
