@@ -7,6 +7,7 @@ import { UpstreamConnection, type ConnectionOwner } from '../dataplane/http1/ups
 
 export interface PoolOptions {
   connectTimeoutMs: number;
+  streamIdleTimeoutMs: number;
   keepAliveTimeoutMs: number;
   maxIdleConnections: number;
 }
@@ -47,7 +48,7 @@ export class EndpointPool implements ConnectionOwner {
   connect(): UpstreamConnection {
     this.open++;
     this.created++;
-    return new UpstreamConnection({ host: this.host, port: this.port, connectTimeoutMs: this.options.connectTimeoutMs }, this);
+    return new UpstreamConnection({ host: this.host, port: this.port, connectTimeoutMs: this.options.connectTimeoutMs, idleTimeoutMs: this.options.streamIdleTimeoutMs }, this);
   }
 
   /** A request finished cleanly on `conn`: keep it for the next one, or close it. */

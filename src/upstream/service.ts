@@ -10,6 +10,7 @@ import { createOutlierDetector, type OutlierDetector } from './health/outlier.js
 export const SERVICE_DEFAULTS = Object.freeze({
   loadBalancer: 'round-robin' as LoadBalancerConfig,
   connectTimeoutMs: 5000,
+  streamIdleTimeoutMs: 300_000,
   keepAliveTimeoutMs: 4000,
   maxIdleConnections: 256,
 });
@@ -41,6 +42,7 @@ export class UpstreamService {
     this.config = config;
     const poolOptions = {
       connectTimeoutMs: config.connectTimeoutMs ?? SERVICE_DEFAULTS.connectTimeoutMs,
+      streamIdleTimeoutMs: config.streamIdleTimeoutMs ?? SERVICE_DEFAULTS.streamIdleTimeoutMs,
       keepAliveTimeoutMs: config.keepAliveTimeoutMs ?? SERVICE_DEFAULTS.keepAliveTimeoutMs,
       maxIdleConnections: config.maxIdleConnections ?? SERVICE_DEFAULTS.maxIdleConnections,
     };

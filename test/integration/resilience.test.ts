@@ -167,6 +167,35 @@ describe('retries', () => {
     assert.ok(hungClosed >= 1, 'the timed-out attempt was aborted upstream');
   });
 
+  test('streamIdleTimeoutMs cuts an upstream that stalls mid-body; before the head it is a 504', async () => {
+    let upstreamClosed = 0;
+    const stall = await s.up(
+      startUpstream('stall', (req, res) => {
+        req.resume();
+        req.socket.on('close', () => upstreamClosed++);
+        if (req.url === '/head-only') return; // never answers
+        res.writeHead(200, { 'content-length': '1000' });
+        res.write('x'.repeat(100)); // then silence
+      }),
+    );
+    const gw = await s.gw({
+      services: { svc: { endpoints: [stall.address], streamIdleTimeoutMs: 300 } },
+      routes: [{ path: '/', backendService: 'svc', timeoutSeconds: 10 }],
+    });
+    const started = Date.now();
+    const cut = await request(gw.port, { path: '/body' }).then(
+      () => 'complete',
+      (err: Error) => err.message,
+    );
+    assert.notEqual(cut, 'complete', 'a response that stalls mid-body is cut, not completed');
+    assert.ok(Date.now() - started < 3000, `cut after about the idle timeout (${Date.now() - started} ms)`);
+    const head = await request(gw.port, { path: '/head-only' });
+    assert.equal(head.status, 504);
+    assert.equal(JSON.parse(head.body).code, 'MG_UPSTREAM_TIMEOUT');
+    await sleep(100);
+    assert.ok(upstreamClosed >= 2, 'the upstream saw both connections close');
+  });
+
   test('timeoutSeconds is a deadline across all attempts: 504 problem+json', async () => {
     const hung = await s.up(hanging('hung-all'));
     const gw = await s.gw({

@@ -74,6 +74,7 @@ export const ServiceSchema = Type.Object(
     maxPendingRequests: Type.Optional(Type.Integer({ minimum: 0, description: 'Bulkhead: requests that may wait for a slot when maxConcurrentRequests is reached. Default 0 (overflow answers 503 at once).' })),
     queueTimeoutMs: Type.Optional(Type.Integer({ minimum: 1, description: 'Bulkhead: longest wait in the queue before 503. Default 1000.' })),
     connectTimeoutMs: Type.Optional(Type.Integer({ minimum: 1, description: 'TCP connect timeout. Default 5000.' })),
+    streamIdleTimeoutMs: Type.Optional(Type.Integer({ minimum: 1, description: 'An upstream connection with no traffic either way for this long, while a request uses it, is closed: 504 before the response head, a cut connection after (Envoy stream_idle_timeout). Default 300000.' })),
     keepAliveTimeoutMs: Type.Optional(Type.Integer({ minimum: 0, description: 'How long an idle upstream connection stays in the pool. Default 4000 (below the common 5 s server keep-alive).' })),
     maxIdleConnections: Type.Optional(Type.Integer({ minimum: 0, description: 'Idle connections kept per endpoint. Default 256.' })),
   },

@@ -42,6 +42,8 @@ export interface UpstreamConnectOptions {
   readonly host: string;
   readonly port: number;
   readonly connectTimeoutMs: number;
+  /** A connected socket with no traffic either way for this long is closed (stream idle timeout). */
+  readonly idleTimeoutMs: number;
 }
 
 export class UpstreamConnection {
@@ -64,10 +66,13 @@ export class UpstreamConnection {
   private lastError: Error | null = null;
   private timedOutConnect = false;
   private readonly connectTimeoutMs: number;
+  private readonly idleTimeoutMs: number;
+  private timedOutIdle = false;
 
   constructor(opts: UpstreamConnectOptions, owner: ConnectionOwner) {
     this.owner = owner;
     this.connectTimeoutMs = opts.connectTimeoutMs;
+    this.idleTimeoutMs = opts.idleTimeoutMs;
     const parser = new HTTPParser();
     parser.initialize(HTTPParser.RESPONSE, PARSER_RESOURCE, 0, 0);
     parser[kOnHeaders] = onHeaders;
@@ -142,10 +147,12 @@ export class UpstreamConnection {
     if (handler !== null) {
       const code: ErrorCode = this.timedOutConnect
         ? 'MG_UPSTREAM_CONNECT_TIMEOUT'
-        : !this.connected && isRefusal(this.lastError)
-          ? 'MG_UPSTREAM_REFUSED'
-          : 'MG_UPSTREAM_RESET';
-      handler.onUpstreamError(code, this.completed > 0 && !this.responseStarted, this.lastError);
+        : this.timedOutIdle
+          ? 'MG_UPSTREAM_TIMEOUT'
+          : !this.connected && isRefusal(this.lastError)
+            ? 'MG_UPSTREAM_REFUSED'
+            : 'MG_UPSTREAM_RESET';
+      handler.onUpstreamError(code, this.completed > 0 && !this.responseStarted && !this.timedOutIdle, this.lastError);
     }
   }
 
@@ -216,7 +223,10 @@ export class UpstreamConnection {
   /** @internal */
   handleConnect(): void {
     this.connected = true;
-    this.socket.setTimeout(0);
+    // From now on the timer measures inactivity (reads and writes both reset it): an upstream
+    // that stalls mid-response is cut instead of holding the client forever (Envoy's
+    // stream_idle_timeout).
+    this.socket.setTimeout(this.idleTimeoutMs);
   }
 
   /** @internal */
@@ -224,6 +234,10 @@ export class UpstreamConnection {
     if (!this.connected) {
       this.timedOutConnect = true;
       this.lastError = new Error(`connect timed out after ${this.connectTimeoutMs} ms`);
+      this.socket.destroy();
+    } else if (this.handler !== null) {
+      this.timedOutIdle = true;
+      this.lastError = new Error(`no traffic for ${this.idleTimeoutMs} ms`);
       this.socket.destroy();
     }
   }
