@@ -14,4 +14,4 @@ export type {
 export { GatewayConfigSchema } from './config/schema/index.js';
 export { ConfigError, loadConfigFile, validateConfig } from './config/load.js';
 export { configJsonSchema } from './config/json-schema.js';
-export { ERRORS, GatewayError, type ErrorCode, type ProblemDocument } from './errors/index.js';
+export { ERRORS, type ErrorCode, type ProblemDocument } from './errors/index.js';

@@ -23,11 +23,22 @@ export interface PlaneEndpointStatus {
   readonly pool: { readonly open: number; readonly idle: number };
 }
 
+/** One circuit breaker of a service in one process. */
+export interface PlaneBreakerStatus {
+  readonly name: string;
+  readonly state: string;
+  readonly consecutiveFailures: number;
+  /** ISO time the breaker lets a probe through, while open; else null. */
+  readonly openUntil: string | null;
+  readonly windowFailures: number;
+  readonly windowTotal: number;
+}
+
 export interface PlaneServiceStatus {
   readonly name: string;
   readonly endpoints: readonly PlaneEndpointStatus[];
-  /** Filled by the circuit-breaker wiring: one entry per breaker of the service in this process. */
-  readonly circuitBreakers: readonly unknown[];
+  /** One entry per breaker the serving version uses for the service, in this process. */
+  readonly circuitBreakers: readonly PlaneBreakerStatus[];
 }
 
 /** What one data-plane process answers to a status request. */
@@ -110,9 +121,9 @@ export function mergeServiceStatus(
         workers,
       };
     });
-    const circuitBreakers: unknown[] = [];
+    const circuitBreakers: Array<PlaneBreakerStatus & { pid: number }> = [];
     for (const p of planes) {
-      for (const cb of p.status.circuitBreakers) circuitBreakers.push(cb !== null && typeof cb === 'object' ? { pid: p.pid, ...cb } : { pid: p.pid, value: cb });
+      for (const cb of p.status.circuitBreakers) circuitBreakers.push({ pid: p.pid, ...cb });
     }
     out.push({
       name: svc.name,

@@ -1,3 +1,2 @@
 export * from './codes.js';
-export * from './gateway-error.js';
 export * from './problem.js';

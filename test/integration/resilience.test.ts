@@ -292,6 +292,14 @@ describe('circuit breaker', () => {
     assert.equal((await request(gw.port, { path: '/b' })).status, 502);
     assert.equal((await request(gw.port, { path: '/a' })).status, 503);
     assert.equal((await request(gw.port, { path: '/b' })).status, 503, 'one breaker for the service, shared by its routes');
+    const services = (await (await fetch(`http://127.0.0.1:${gw.adminPort}/services`)).json()) as {
+      services: Array<{ name: string; circuitBreakers: Array<{ name: string; state: string; openUntil: string | null }> }>;
+    };
+    const svc = services.services.find((x) => x.name === 'svc')!;
+    assert.equal(svc.circuitBreakers.length, 1, 'the admin API shows the one breaker');
+    assert.equal(svc.circuitBreakers[0]!.name, 'service:svc');
+    assert.equal(svc.circuitBreakers[0]!.state, 'open');
+    assert.ok(svc.circuitBreakers[0]!.openUntil !== null);
   });
 });
 

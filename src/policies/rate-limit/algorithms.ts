@@ -178,17 +178,22 @@ export const tokenBucket: RateAlgorithm = Object.freeze({
  * Cloudflare reported 0.003% of requests wrongly allowed or limited on their real traffic
  * (mostly far below the limits, where the approximation does not matter).
  * ------------------------------------------------------------------------------------------ */
+/** A fresh counter for either window algorithm: the current window, empty. */
+function initWindow(s: CounterState, algorithm: 'sliding-window' | 'fixed-window', periodMs: number, now: number): void {
+  s.algorithm = algorithm;
+  s.periodMs = periodMs;
+  s.tokens = 0;
+  s.lastMs = 0;
+  s.window = Math.floor(now / periodMs);
+  s.count = 0;
+  s.prevCount = 0;
+  s.expiresAt = now;
+}
+
 export const slidingWindow: RateAlgorithm = Object.freeze({
   name: 'sliding-window' as const,
   init(s: CounterState, _limit: number, periodMs: number, _burst: number, now: number): void {
-    s.algorithm = 'sliding-window';
-    s.periodMs = periodMs;
-    s.tokens = 0;
-    s.lastMs = 0;
-    s.window = Math.floor(now / periodMs);
-    s.count = 0;
-    s.prevCount = 0;
-    s.expiresAt = now;
+    initWindow(s, 'sliding-window', periodMs, now);
   },
   advance(s: CounterState, _limit: number, periodMs: number, _burst: number, now: number): void {
     const w = Math.floor(now / periodMs);
@@ -255,14 +260,7 @@ export function slidingEstimate(s: CounterState, periodMs: number, now: number):
 export const fixedWindow: RateAlgorithm = Object.freeze({
   name: 'fixed-window' as const,
   init(s: CounterState, _limit: number, periodMs: number, _burst: number, now: number): void {
-    s.algorithm = 'fixed-window';
-    s.periodMs = periodMs;
-    s.tokens = 0;
-    s.lastMs = 0;
-    s.window = Math.floor(now / periodMs);
-    s.count = 0;
-    s.prevCount = 0;
-    s.expiresAt = now;
+    initWindow(s, 'fixed-window', periodMs, now);
   },
   advance(s: CounterState, _limit: number, periodMs: number, _burst: number, now: number): void {
     const w = Math.floor(now / periodMs);
