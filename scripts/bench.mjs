@@ -2,19 +2,26 @@
 // Side-by-side macro benchmark: `npm run bench` (ARCHITECTURE.md point 15, issue 8).
 //
 // One run, one upstream, one load generator (wrk), several targets:
-//   direct        wrk straight to the upstream: the most any proxy could reach on this setup
-//   nginx         nginx as a plain reverse proxy, 1 worker, keep-alive to the upstream
-//   meshgate-1w   node dist/cli/main.js start, workers: 1
-//   meshgate-Nw   the same, workers: auto
+//   direct               wrk straight to the upstream: the most any proxy could reach on this setup
+//   nginx                nginx as a plain reverse proxy, 1 worker, keep-alive to the upstream
+//   haproxy              haproxy, nbthread 1, http-reuse always
+//   caddy                caddy reverse_proxy, GOMAXPROCS=1, admin API and automatic HTTPS off
+//   fast-gateway         fast-gateway 3.4.7 (bench/peers/fast-gateway.mjs), 1 process
+//   fastify-http-proxy   @fastify/http-proxy on fastify (bench/peers/fastify-http-proxy.mjs), 1 process
+//   meshgate-1w          node dist/cli/main.js start, workers: 1
+//   meshgate-Nw          the same, workers: auto
+// and, for the obs-overhead scenario only, meshgate-1w with observability off and on.
 // Each target gets a warm-up run (discarded) and a measured run per scenario; the report is a
 // markdown table per scenario with each row's ratio against nginx and against direct, printed
-// to stdout and appended to bench/results/<YYYY-MM-DD>.md. Progress goes to stderr.
+// to stdout and appended to bench/results/<YYYY-MM-DD>.md, and the same numbers as an SVG bar
+// chart in bench/results/<YYYY-MM-DD>.svg. Progress goes to stderr.
 //
 // Adding things:
 //   - a target: one entry in TARGETS (start() returns { url, stop }); see nginx for a template.
 //   - a scenario: one entry in SCENARIOS. `upstream` (body size), `route` (extra meshgate
-//     route keys) and `gateway` (extra top-level meshgate keys) are part of a scenario's "setup": scenarios with the same setup share one
-//     upstream and one start of each target; `headers` are sent by wrk on every request.
+//     route keys) and `gateway` (extra top-level meshgate keys) are part of a scenario's
+//     "setup": scenarios with the same setup share one upstream and one start of each target;
+//     `headers` are sent by wrk on every request; `targets` limits the targets it runs on.
 //
 // Plain ESM JavaScript on purpose: it runs without a build step. It builds meshgate itself
 // (`npm run build`) when dist/cli/main.js is missing or older than src/.
@@ -32,45 +39,48 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BENCH_DIR = path.join(ROOT, 'bench');
 const WRK_LUA = path.join(BENCH_DIR, 'wrk-report.lua');
 const NODE_UPSTREAM = path.join(BENCH_DIR, 'upstream.mjs');
+const PEERS_DIR = path.join(BENCH_DIR, 'peers');
 const MESHGATE_CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
 const SMALL_BODY = 'hello world\n';
 
+// Default timings: the full set is 40 measured runs (see plan() in main), so 2 s warm-up + 5 s
+// measured keeps it near 5 minutes on 2 cores, start-ups included; --quick is 8 runs of 1 + 2 s.
+const TIMING = { full: { warmup: 2, duration: 5 }, quick: { warmup: 1, duration: 2 } };
+
 // ---------------------------------------------------------------------------------------------
-// Scenarios. `quick: true` ones are the only ones run by --quick.
+// Scenarios. `full: true` ones make the default set; `quick: true` ones are the --quick set.
+// `targets` (ids) limits a scenario to some targets; without it, it runs on every main target.
+// `baseline` adds a column: each row's req/s against another row of the same run, either the
+// same target in another scenario ({ scenario }) or another target of this one ({ target }).
+const POLICY_TARGETS = ['direct', 'nginx', 'meshgate-1w', 'meshgate-Nw'];
 const SCENARIOS = [
-  { id: 'small-ka-50', title: 'small body (12 B), keep-alive', conns: 50, quick: true },
-  { id: 'small-ka-256', title: 'small body (12 B), keep-alive', conns: 256 },
-  // Later, for example:
-  // { id: 'body-64k', title: '64 KiB body, keep-alive', conns: 50, upstream: { bodyBytes: 65536 } },
-  // { id: 'new-conn', title: 'small body, new connection per request', conns: 50, headers: ['Connection: close'] },
-  // Rate-limit decision cost (meshgate rows only; compare with small-ka-50's): a limit high
-  // enough never to deny, in process (memory) and in Redis (REDIS_URL, default 127.0.0.1:6379).
+  { id: 'small-ka-50', title: 'small body (12 B), keep-alive', conns: 50, full: true, quick: true },
+  { id: 'small-ka-256', title: 'small body (12 B), keep-alive', conns: 256, full: true },
   {
-    id: 'ratelimit-local',
-    title: 'small body (12 B), keep-alive, route with a token-bucket limit (memory store)',
+    id: 'body-64k',
+    title: '64 KiB body, keep-alive',
     conns: 50,
-    route: { rateLimits: [{ name: 'bench', limit: 100000000, periodSeconds: 1, key: 'ip' }] },
+    full: true,
+    upstream: { bodyBytes: 65536 },
   },
+  // wrk reconnects after every response when the server honours `Connection: close`: one TCP
+  // handshake and teardown per request on the client side (proxies keep the upstream side alive).
   {
-    id: 'ratelimit-redis',
-    title: 'small body (12 B), keep-alive, route with a token-bucket limit (Redis store)',
+    id: 'new-conn',
+    title: 'small body (12 B), new connection per request (`Connection: close`)',
     conns: 50,
-    route: { rateLimits: [{ name: 'bench', limit: 100000000, periodSeconds: 1, key: 'ip' }] },
-    gateway: { rateLimitStore: { type: 'redis', url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', onStoreError: 'deny', timeoutMs: 1000 } },
+    full: true,
+    headers: ['Connection: close'],
   },
-  // Every request in the access log (formatting and writing; metrics are always on).
-  {
-    id: 'access-log',
-    title: 'small body (12 B), keep-alive, access log on (every request, to /dev/null)',
-    conns: 50,
-    gateway: { accessLog: { enabled: true, output: '/dev/null' } },
-  },
-  // The seed's full policy set on the route (meshgate rows only; compare with small-ka-50's).
+  // The seed's full policy set on the route (meshgate rows; direct and nginx for the ratios).
+  // The rate limit is far above what the machine can send, so it never denies.
   {
     id: 'policies',
     title: 'small body (12 B), keep-alive, route with circuit breaker + retry policy + timeout + rateLimitRps',
     conns: 50,
-    quick: true,
+    full: true,
+    targets: POLICY_TARGETS,
+    baseline: { scenario: 'small-ka-50', label: 'vs bare route' },
     route: {
       timeoutSeconds: 5,
       rateLimitRps: 1000000,
@@ -78,52 +88,105 @@ const SCENARIOS = [
       retryPolicy: { maxAttempts: 3, backoffMultiplier: 2.0, initialDelayMs: 100 },
     },
   },
+  // What metrics, the access log and tracing cost together: meshgate-1w started twice, with
+  // observability off and on (see OBS_TARGETS); the issue's target is under 10%.
+  {
+    id: 'obs-overhead',
+    title: 'small body (12 B), keep-alive, meshgate observability off vs on (metrics, access log to a file, tracing 1% to OTLP)',
+    conns: 50,
+    full: true,
+    targets: ['direct', 'nginx', 'meshgate-1w-obs-off', 'meshgate-1w-obs-on'],
+    baseline: { target: 'meshgate-1w-obs-off', label: 'vs obs off', rows: ['meshgate-1w-obs-off', 'meshgate-1w-obs-on'] },
+  },
+  // Rate-limit decision cost, out of the default set (time): a limit high enough never to
+  // deny, in process (memory) and in Redis (REDIS_URL, default 127.0.0.1:6379).
+  {
+    id: 'ratelimit-local',
+    title: 'small body (12 B), keep-alive, route with a token-bucket limit (memory store)',
+    conns: 50,
+    targets: POLICY_TARGETS,
+    baseline: { scenario: 'small-ka-50', label: 'vs bare route' },
+    route: { rateLimits: [{ name: 'bench', limit: 100000000, periodSeconds: 1, key: 'ip' }] },
+  },
+  {
+    id: 'ratelimit-redis',
+    title: 'small body (12 B), keep-alive, route with a token-bucket limit (Redis store)',
+    conns: 50,
+    targets: POLICY_TARGETS,
+    baseline: { scenario: 'small-ka-50', label: 'vs bare route' },
+    route: { rateLimits: [{ name: 'bench', limit: 100000000, periodSeconds: 1, key: 'ip' }] },
+    gateway: { rateLimitStore: { type: 'redis', url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', onStoreError: 'deny', timeoutMs: 1000 } },
+  },
+  // Every request in the access log (formatting and writing).
+  {
+    id: 'access-log',
+    title: 'small body (12 B), keep-alive, access log on (every request, to /dev/null)',
+    conns: 50,
+    targets: POLICY_TARGETS,
+    baseline: { scenario: 'small-ka-50', label: 'vs bare route' },
+    gateway: { accessLog: { enabled: true, output: '/dev/null' } },
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------
-// CPU layout. This box has 2 cores, and a benchmark that lets wrk, the upstream and the proxy
-// float over both hides the proxy's cost (they steal each other's cycles at random). So:
-//   core 0: wrk (1 thread) and the upstream (1 nginx worker or 1 Node process)
-//   core 1: the proxy under test, alone
-// The work on core 0 per request is the same for every target (wrk sends and parses one
-// request/response, the upstream answers one), so `direct`, measured with the same layout, is
-// exactly what a zero-cost proxy on core 1 would get: the ceiling of every proxied row. A proxy
-// row close to `direct` is therefore limited by core 0, not by itself (its ratio is then a
-// lower bound of how fast it really is). Targets with several workers (meshgate-Nw) are pinned
-// to all cores, so they compete with wrk and the upstream; their row shows scaling under that
-// contention, not free scaling.
-// On machines with more cores the same roles go to separate cores (load 0, upstream 1, proxy 2).
+// CPU layout. A benchmark that lets wrk, the upstream and the proxy float over the same cores
+// hides the proxy's cost (they steal each other's cycles at random). So each role gets its own
+// cores (taskset), and a single-worker proxy gets one core to itself:
+//   2 cores:   core 0: wrk (1 thread) and the upstream (1 process); core 1: the proxy, alone
+//   3 cores:   wrk 0, upstream 1, proxy 2; multi-worker targets on all three
+//   4-7 cores: wrk 0, upstream 1, proxy 2; multi-worker targets on 2..n-1 (no sharing)
+//   8+ cores:  wrk on the first quarter (one thread per core), the upstream on the second
+//              quarter (one nginx worker per core), single-worker proxies on the next core,
+//              multi-worker targets on the remaining half, so a many-worker gateway is not
+//              starved by a load generator or an upstream that cannot keep up with it
+// The work of wrk and the upstream per request is the same for every target, so `direct`,
+// measured with the same layout, is what a zero-cost proxy would get: the ceiling of every
+// proxied row. A proxy row close to `direct` is limited by the load/upstream cores, not by
+// itself (its ratio is then a lower bound). On 2 and 3 cores multi-worker targets share cores
+// with wrk and the upstream; their row shows scaling under that contention, not free scaling.
+// --cpus overrides any role.
 function cpuLayout(allowed) {
-  if (allowed.length >= 3) {
-    return { load: [allowed[0]], upstream: [allowed[1]], proxy: [allowed[2]], all: allowed };
+  const n = allowed.length;
+  if (n >= 8) {
+    const q = Math.floor(n / 4);
+    return { load: allowed.slice(0, q), upstream: allowed.slice(q, 2 * q), proxy: [allowed[2 * q]], all: allowed.slice(2 * q) };
   }
-  if (allowed.length === 2) return { load: [allowed[0]], upstream: [allowed[0]], proxy: [allowed[1]], all: allowed };
+  if (n >= 4) return { load: [allowed[0]], upstream: [allowed[1]], proxy: [allowed[2]], all: allowed.slice(2) };
+  if (n === 3) return { load: [allowed[0]], upstream: [allowed[1]], proxy: [allowed[2]], all: allowed };
+  if (n === 2) return { load: [allowed[0]], upstream: [allowed[0]], proxy: [allowed[1]], all: allowed };
   return null;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Targets. start(ctx, setup) -> { url, stop() }; `cpus` names an entry of the CPU layout.
-// `available(ctx)` returns null or the reason the target is skipped.
+// `available(ctx)` returns null or the reason the target is skipped. `kind` colours the chart.
+// `extra: true` targets run only in scenarios that name them.
 const TARGETS = [
   {
     id: 'direct',
-    describe: (ctx) => `wrk straight to the upstream (${ctx.upstream.kind})`,
+    kind: 'ceiling',
+    describe: (ctx, setup) => `wrk straight to the upstream (${setup.upstreamKind})`,
     cpus: 'upstream',
     available: () => null,
     start: async (ctx) => ({ url: ctx.upstream.url, stop: async () => {} }),
   },
   {
     id: 'nginx',
-    describe: (ctx, setup) => `nginx ${ctx.versions.nginx ?? '?'} reverse proxy, 1 worker, HTTP/1.1 upstream keepalive ${nginxKeepalive(setup)}`,
+    kind: 'native',
+    bin: 'nginx',
+    describe: (ctx, setup) =>
+      `nginx ${ctx.versions.nginx ?? '?'} reverse proxy, 1 worker, HTTP/1.1 upstream keepalive ${upstreamIdle(setup)}, proxy_buffers 32 8k`,
     cpus: 'proxy',
-    available: (ctx) => (ctx.versions.nginx ? null : 'nginx not installed (apt-get install -y nginx-light)'),
+    available: (ctx) => binMissing(ctx, 'nginx'),
     start: async (ctx, setup) => {
       const port = await freePort();
       const [host, upPort] = ctx.upstream.address;
-      return startNginx(ctx, 'nginx-proxy', 'proxy', port, () => `
+      // proxy_buffers: the default (8 4k|8k) is smaller than the 64 KiB body, and nginx would
+      // spill the rest of a response to a temp file whenever wrk reads a little late.
+      return startNginx(ctx, 'nginx-proxy', 'proxy', 1, port, () => `
   upstream bench {
     server ${host}:${upPort};
-    keepalive ${nginxKeepalive(setup)};
+    keepalive ${upstreamIdle(setup)};
     keepalive_requests 1000000;
   }
   server {
@@ -132,28 +195,170 @@ const TARGETS = [
       proxy_pass http://bench;
       proxy_http_version 1.1;
       proxy_set_header Connection "";
+      proxy_buffer_size 8k;
+      proxy_buffers 32 8k;
     }
   }`);
     },
   },
+  {
+    id: 'haproxy',
+    kind: 'native',
+    bin: 'haproxy',
+    describe: (ctx) => `haproxy ${ctx.versions.haproxy ?? '?'}, nbthread 1, http-reuse always (upstream keep-alive), logs off`,
+    cpus: 'proxy',
+    available: (ctx) => binMissing(ctx, 'haproxy'),
+    start: async (ctx) => {
+      const port = await freePort();
+      const [host, upPort] = ctx.upstream.address;
+      const dir = mkTmp(ctx, 'haproxy');
+      const conf = path.join(dir, 'haproxy.cfg');
+      fs.writeFileSync(
+        conf,
+        `# generated by scripts/bench.mjs
+global
+  nbthread 1
+  maxconn 8192
+defaults
+  mode http
+  maxconn 8192
+  option http-keep-alive
+  http-reuse always
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+  timeout http-keep-alive 60s
+frontend bench
+  bind 127.0.0.1:${port}
+  default_backend upstream
+backend upstream
+  server up ${host}:${upPort}
+`,
+      );
+      const proc = launch(ctx, 'haproxy', ctx.bins.haproxy, ['-db', '-f', conf], { cpus: 'proxy' });
+      const url = `http://127.0.0.1:${port}/`;
+      await waitForStatus200(url, proc, 10_000, ctx.upstream.body);
+      return { url, stop: () => terminate(proc, 3000) };
+    },
+  },
+  {
+    id: 'caddy',
+    kind: 'native',
+    bin: 'caddy',
+    describe: (ctx, setup) =>
+      `caddy ${ctx.versions.caddy ?? '?'} reverse_proxy, GOMAXPROCS=1, keep-alive (max_idle_conns_per_host ${upstreamIdle(setup)}), admin API and automatic HTTPS off`,
+    cpus: 'proxy',
+    available: (ctx) => binMissing(ctx, 'caddy'),
+    start: async (ctx, setup) => {
+      const port = await freePort();
+      const [host, upPort] = ctx.upstream.address;
+      const dir = mkTmp(ctx, 'caddy');
+      const conf = path.join(dir, 'caddy.json');
+      fs.writeFileSync(
+        conf,
+        JSON.stringify({
+          admin: { disabled: true },
+          logging: { logs: { default: { level: 'ERROR' } } },
+          storage: { module: 'file_system', root: path.join(dir, 'data') },
+          apps: {
+            http: {
+              servers: {
+                bench: {
+                  listen: [`127.0.0.1:${port}`],
+                  automatic_https: { disable: true },
+                  routes: [
+                    {
+                      handle: [
+                        {
+                          handler: 'reverse_proxy',
+                          upstreams: [{ dial: `${host}:${upPort}` }],
+                          transport: { protocol: 'http', keep_alive: { enabled: true, max_idle_conns_per_host: upstreamIdle(setup) } },
+                        },
+                      ],
+                    },
+                  ],
+                },
+              },
+            },
+          },
+        }),
+      );
+      // Its data and config dirs (autosave.json, locks) go to the temp dir, not $HOME.
+      const env = { ...process.env, GOMAXPROCS: '1', HOME: dir, XDG_DATA_HOME: path.join(dir, 'data'), XDG_CONFIG_HOME: path.join(dir, 'config') };
+      const proc = launch(ctx, 'caddy', ctx.bins.caddy, ['run', '--config', conf], { cpus: 'proxy', env });
+      const url = `http://127.0.0.1:${port}/`;
+      await waitForStatus200(url, proc, 15_000, ctx.upstream.body);
+      return { url, stop: () => terminate(proc, 3000) };
+    },
+  },
+  nodePeerTarget('fast-gateway', 'fast-gateway.mjs', (ctx) =>
+    `fast-gateway ${ctx.versions['fast-gateway'] ?? '?'} (restana + fast-proxy-lite, node:http keep-alive agent), 1 process; ` +
+    'the newest that installs here: 5.x needs fast-proxy-lite ^1.1.3, which the registry does not serve; ' +
+    "it passes a client's `Connection: close` on upstream (new-conn: a new upstream connection per request too)"),
+  nodePeerTarget('fastify-http-proxy', 'fastify-http-proxy.mjs', (ctx, setup) =>
+    `@fastify/http-proxy ${ctx.versions['@fastify/http-proxy'] ?? '?'} on fastify ${ctx.versions.fastify ?? '?'}, logger off, ` +
+    `undici pool of ${upstreamIdle(setup, 128)} connections, upstream \`Connection\` response header dropped (see the peer script), 1 process`),
   meshgateTarget('meshgate-1w', 1, 'proxy'),
   meshgateTarget('meshgate-Nw', 'auto', 'all'),
+  // obs-overhead: the same single-worker meshgate twice. Keys this build does not accept yet
+  // (checked with `meshgate validate`) are left out and the row says so.
+  meshgateTarget('meshgate-1w-obs-off', 1, 'proxy', {
+    extra: true,
+    base: 'meshgate-1w',
+    label: 'observability off: metrics.enabled false, no access log, no tracing',
+    gateway: () => ({ metrics: { enabled: false } }),
+  }),
+  meshgateTarget('meshgate-1w-obs-on', 1, 'proxy', {
+    extra: true,
+    base: 'meshgate-1w',
+    label: 'observability on: metrics, access log of every request to a file, tracing sampleRate 0.01 to an OTLP/HTTP sink',
+    gateway: (ctx, dir) => ({
+      metrics: { enabled: true },
+      accessLog: { enabled: true, output: path.join(dir, 'access.log') },
+      tracing: { sampleRate: 0.01, exporter: { kind: 'otlp', endpoint: `http://127.0.0.1:${ctx.traceSink.port}/v1/traces` } },
+    }),
+  }),
 ];
 
-// nginx's `keepalive N` is the number of idle upstream connections a worker keeps; with more
-// client connections than N in flight, every response beyond N closes its upstream connection
-// and the next request opens a new one. Measured here at 256 connections: keepalive 64 gave
-// 28k req/s, 256 gave 49k, 512 gave 51k (50 connections: 45-50k). So it is sized to the largest
-// connection count of the run (at least 64), not left at 64, to compare against nginx at its best.
-const nginxKeepalive = (setup) => Math.max(64, setup?.maxConns ?? 0);
+// Idle upstream connections a proxy keeps (nginx `keepalive`, caddy max_idle_conns_per_host,
+// the undici pool). With more client connections than that in flight, responses beyond it
+// close their upstream connection and the next request opens a new one. Measured with nginx at
+// 256 connections: keepalive 64 gave 28k req/s, 256 gave 49k, 512 gave 51k. So it is sized to
+// the largest connection count of the run (at least the proxy's own default), to compare each
+// proxy at its best.
+const upstreamIdle = (setup, atLeast = 64) => Math.max(atLeast, setup?.maxConns ?? 0);
 
-function meshgateTarget(id, workers, cpus) {
+function nodePeerTarget(id, script, describe) {
   return {
     id,
+    kind: 'node',
+    describe,
+    cpus: 'proxy',
+    available: () => null,
+    start: async (ctx, setup) => {
+      const port = await freePort();
+      const args = [path.join(PEERS_DIR, script), '--port', String(port), '--upstream', ctx.upstream.url.replace(/\/$/, ''), '--connections', String(upstreamIdle(setup, 128))];
+      const proc = launch(ctx, id, process.execPath, args, { cpus: 'proxy', env: { ...process.env, NODE_ENV: 'production' } });
+      const url = `http://127.0.0.1:${port}/`;
+      await waitForStatus200(url, proc, 15_000, ctx.upstream.body);
+      return { url, stop: () => terminate(proc, 3000) };
+    },
+  };
+}
+
+function meshgateTarget(id, workers, cpus, variant = {}) {
+  const target = {
+    id,
+    kind: 'meshgate',
     meshgate: true,
+    extra: variant.extra ?? false,
+    base: variant.base,
+    notes: [],
     describe: (ctx) =>
       `meshgate, \`workers: ${workers}\`` +
-      (workers === 'auto' ? ` (${ctx.layout ? ctx.layout.all.length : os.availableParallelism()} cores)` : ''),
+      (workers === 'auto' ? ` (${ctx.layout ? ctx.layout.all.length : os.availableParallelism()} cores)` : '') +
+      (variant.label ? `, ${variant.label}` : '') +
+      (target.notes.length ? ` (${target.notes.join('; ')})` : ''),
     cpus,
     available: (ctx) => ctx.meshgateUnavailable,
     start: async (ctx, setup) => {
@@ -163,21 +368,36 @@ function meshgateTarget(id, workers, cpus) {
       const route = { name: 'bench', path: '/', backendService: 'bench', ...(setup.route ?? {}) };
       const dir = mkTmp(ctx, id);
       const configPath = path.join(dir, 'meshgate.yaml');
-      fs.writeFileSync(
-        configPath,
-        [
-          `listen: { host: 127.0.0.1, port: ${port} }`,
-          `admin: { host: 127.0.0.1, port: ${adminPort} }`,
-          `workers: ${workers}`,
-          'logLevel: warn',
-          ...Object.entries(setup.gateway ?? {}).map(([k, v]) => `${k}: ${JSON.stringify(v)}`),
-          'services:',
-          `  bench: { endpoints: ["${host}:${upPort}"] }`,
-          'routes:',
-          `  - ${JSON.stringify(route)}`,
-          '',
-        ].join('\n'),
-      );
+      const write = (gateway) =>
+        fs.writeFileSync(
+          configPath,
+          [
+            `listen: { host: 127.0.0.1, port: ${port} }`,
+            `admin: { host: 127.0.0.1, port: ${adminPort} }`,
+            `workers: ${workers}`,
+            'logLevel: warn',
+            ...Object.entries(gateway).map(([k, v]) => `${k}: ${JSON.stringify(v)}`),
+            'services:',
+            `  bench: { endpoints: ["${host}:${upPort}"] }`,
+            'routes:',
+            `  - ${JSON.stringify(route)}`,
+            '',
+          ].join('\n'),
+        );
+      let gateway = { ...(setup.gateway ?? {}) };
+      if (variant.gateway) {
+        const wanted = variant.gateway(ctx, dir);
+        target.notes = [];
+        for (const [key, value] of Object.entries(wanted)) {
+          write({ ...gateway, [key]: value });
+          const why = validateConfig(configPath);
+          if (why) {
+            target.notes.push(`\`${key}\` left out: this build rejects it (${why})`);
+            log(`${id}: \`${key}\` is not accepted by this meshgate build, measuring without it: ${why}`);
+          } else gateway[key] = value;
+        }
+      }
+      write(gateway);
       const proc = launch(ctx, id, process.execPath, [MESHGATE_CLI, 'start', '--config', configPath], {
         cpus,
         env: { ...process.env, NODE_ENV: 'production' },
@@ -188,6 +408,36 @@ function meshgateTarget(id, workers, cpus) {
       return { url, stop: () => terminate(proc, 5000) };
     },
   };
+  return target;
+}
+
+// `meshgate validate`: null when the config is accepted, else the first line of the complaint.
+function validateConfig(file) {
+  const r = spawnSync(process.execPath, [MESHGATE_CLI, 'validate', '--config', file], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+  if (r.status === 0) return null;
+  const text = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  const line = text.find((l) => /unknown|additional|not allowed|must/i.test(l)) ?? text[0] ?? `exit ${r.status}`;
+  return line.replace(`${file}: `, '').slice(0, 160);
+}
+
+// A stand-in OTLP/HTTP collector for obs-overhead: answers every export with 200 and an empty
+// (protobuf) or `{}` (JSON) response, and counts them, so the tracing row shows spans did flow.
+// It runs in this process: it handles a few exports per second, far from the pinned cores' load.
+async function startTraceSink() {
+  const sink = { port: 0, exports: 0, bytes: 0 };
+  const server = http.createServer((req, res) => {
+    req.on('data', (d) => (sink.bytes += d.length));
+    req.on('end', () => {
+      sink.exports++;
+      const json = /json/.test(req.headers['content-type'] ?? '');
+      res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
+      res.end(json ? '{}' : '');
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  sink.port = server.address().port;
+  sink.stop = () => new Promise((resolve) => server.close(resolve));
+  return sink;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,24 +447,51 @@ async function startUpstream(ctx, setup) {
   const body = bodyBytes === SMALL_BODY.length ? SMALL_BODY : 'x'.repeat(Math.max(0, bodyBytes - 1)) + '\n';
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/`;
-  const useNginx = ctx.opts.upstream === 'nginx' || (ctx.opts.upstream === 'auto' && ctx.versions.nginx);
+  const useNginx = ctx.opts.upstream === 'nginx' || (ctx.opts.upstream === 'auto' && ctx.bins.nginx);
+  const workers = ctx.layout ? ctx.layout.upstream.length : 1;
   if (useNginx) {
-    if (!ctx.versions.nginx) throw new Error('--upstream nginx: nginx is not installed');
-    // nginx string literal: escape backslash and double quote; "\n" is written as the two characters \n.
-    const literal = body.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-    const started = await startNginx(ctx, 'nginx-upstream', 'upstream', port, () => `
+    if (!ctx.bins.nginx) throw new Error('--upstream nginx: nginx is not installed');
+    // Small bodies with `return 200 "..."`; nginx cannot take a 64 KiB string literal (its config
+    // tokens are limited to a 4 KiB buffer), so large bodies are a file, sent with sendfile.
+    let location;
+    let how;
+    if (body.length <= 1024) {
+      // nginx string literal: escape backslash and double quote; "\n" is written as the two characters \n.
+      const literal = body.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+      location = `location / { return 200 "${literal}"; }`;
+      how = '`return 200`';
+    } else {
+      location = `location / { root __DIR__/www; try_files /body =404; }`;
+      how = `a ${bodyBytes}-byte file (sendfile, open_file_cache)`;
+    }
+    const started = await startNginx(ctx, 'nginx-upstream', 'upstream', workers, port, (dir) => {
+      if (body.length > 1024) {
+        fs.mkdirSync(path.join(dir, 'www'), { mode: 0o755 });
+        fs.writeFileSync(path.join(dir, 'www', 'body'), body, { mode: 0o644 });
+      }
+      return `
+  sendfile on;
+  open_file_cache max=16;
+  etag off;
   server {
     listen 127.0.0.1:${port} backlog=4096;
-    location / { return 200 "${literal}"; }
-  }`, body);
-    return { kind: `nginx ${ctx.versions.nginx}, 1 worker, \`return 200\``, url, address: ['127.0.0.1', port], body, stop: started.stop };
+    ${location.replace('__DIR__', dir)}
+  }`;
+    }, body);
+    return {
+      kind: `nginx ${ctx.versions.nginx}, ${workers} worker${workers > 1 ? 's' : ''}, ${how}`,
+      url,
+      address: ['127.0.0.1', port],
+      body,
+      stop: started.stop,
+    };
   }
   const proc = launch(ctx, 'node-upstream', process.execPath, [NODE_UPSTREAM, '--port', String(port), '--body-bytes', String(bodyBytes)], {
     cpus: 'upstream',
   });
   await waitForStatus200(url, proc, 10_000, body);
   return {
-    kind: `Node ${process.version} raw \`net\` responder (bench/upstream.mjs), 1 process${ctx.versions.nginx ? '' : ' (nginx not installed)'}`,
+    kind: `Node ${process.version} raw \`net\` responder (bench/upstream.mjs), 1 process${ctx.bins.nginx ? '' : ' (nginx not installed)'}`,
     url,
     address: ['127.0.0.1', port],
     body,
@@ -222,16 +499,17 @@ async function startUpstream(ctx, setup) {
   };
 }
 
-// An nginx with 1 worker, its config, pid and temp files in a temp dir, in the foreground.
-async function startNginx(ctx, name, cpus, port, httpBlock, expectBody) {
+// An nginx with `workers` workers, its config, pid and temp files in a temp dir, in the foreground.
+async function startNginx(ctx, name, cpus, workers, port, httpBlock, expectBody) {
   const dir = mkTmp(ctx, name);
   // Workers run as `nobody` when we are root; they must be able to reach their temp dirs.
   fs.chmodSync(dir, 0o755);
   const conf = path.join(dir, 'nginx.conf');
+  const block = httpBlock(dir);
   fs.writeFileSync(
     conf,
     `# generated by scripts/bench.mjs
-worker_processes 1;
+worker_processes ${workers};
 events { worker_connections 8192; }
 http {
   access_log off;
@@ -242,13 +520,63 @@ http {
   fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
-${httpBlock(dir)}
+${block}
 }
 `,
   );
-  const proc = launch(ctx, name, 'nginx', ['-p', dir, '-c', conf, '-g', `daemon off; pid ${dir}/nginx.pid; error_log stderr;`], { cpus });
+  const proc = launch(ctx, name, ctx.bins.nginx, ['-p', dir, '-c', conf, '-g', `daemon off; pid ${dir}/nginx.pid; error_log stderr;`], { cpus });
   await waitForStatus200(`http://127.0.0.1:${port}/`, proc, 10_000, expectBody ?? ctx.upstream?.body);
   return { url: `http://127.0.0.1:${port}/`, stop: () => terminate(proc, 3000) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Debian binaries (nginx, haproxy, caddy, wrk): found on PATH or in /usr/sbin; when missing and
+// running as root, `apt-get install -y <package>` (after one `apt-get update` if that fails).
+const PACKAGES = { nginx: 'nginx-light', haproxy: 'haproxy', caddy: 'caddy', wrk: 'wrk' };
+const binMissing = (ctx, name) => (ctx.bins[name] ? null : `${name} not installed (apt-get install -y ${PACKAGES[name]})${ctx.installNotes[name] ? `: ${ctx.installNotes[name]}` : ''}`);
+
+function findOrInstall(names, { install }) {
+  const bins = {};
+  const notes = {};
+  const missing = [];
+  for (const name of Object.keys(PACKAGES)) {
+    bins[name] = which(name);
+    if (!names.includes(name)) continue;
+    if (bins[name]) log(`${name}: ${bins[name]}`);
+    else missing.push(name);
+  }
+  if (!missing.length) return { bins, notes };
+  const pkgs = missing.map((n) => PACKAGES[n]);
+  const why = !install
+    ? '--no-install'
+    : process.getuid?.() !== 0
+      ? 'not root'
+      : !which('apt-get')
+        ? 'no apt-get'
+        : null;
+  if (why) {
+    for (const n of missing) notes[n] = `not installing (${why})`;
+    log(`not found: ${missing.join(', ')}; not installing (${why}): apt-get install -y ${pkgs.join(' ')}`);
+    return { bins, notes };
+  }
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const apt = (args) => spawnSync('apt-get', args, { env, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', timeout: 300_000 });
+  log(`not found: ${missing.join(', ')}; installing: apt-get install -y ${pkgs.join(' ')}`);
+  let r = apt(['install', '-y', ...pkgs]);
+  if (r.status !== 0) {
+    log('apt-get install failed; apt-get update and once more');
+    apt(['update']);
+    r = apt(['install', '-y', ...pkgs]);
+  }
+  for (const n of missing) {
+    bins[n] = which(n);
+    if (bins[n]) log(`${n}: installed (${PACKAGES[n]}), ${bins[n]}`);
+    else {
+      notes[n] = `apt-get install -y ${PACKAGES[n]} failed (${(r.stderr ?? '').trim().split('\n').pop() || `exit ${r.status ?? r.signal}`})`;
+      log(`${n}: ${notes[n]}`);
+    }
+  }
+  return { bins, notes };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -317,7 +645,10 @@ async function terminate(proc, graceMs) {
 
 let tmpRoot = null;
 function mkTmp(ctx, name) {
-  tmpRoot ??= fs.mkdtempSync(path.join(os.tmpdir(), 'meshgate-bench-'));
+  if (!tmpRoot) {
+    tmpRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'meshgate-bench-'));
+    fs.chmodSync(tmpRoot, 0o755); // nginx workers run as `nobody` and read files below it
+  }
   return fs.mkdtempSync(path.join(tmpRoot, `${name}-`));
 }
 
@@ -392,6 +723,7 @@ async function waitForStatus200(url, proc, timeoutMs, expectBody) {
     last = r.error ?? (r.status === 200 ? `200 with an unexpected body ${JSON.stringify(r.body.slice(0, 80))}` : `status ${r.status}`);
     await sleep(100);
   }
+  await terminate(proc, 1000); // not left running beside the next target's measurement
   throw new Error(`${proc.name}: ${url} did not answer 200 within ${timeoutMs} ms (last: ${last})\n${tail(proc.output())}`);
 }
 
@@ -410,17 +742,28 @@ function which(cmd) {
   return null;
 }
 
-function versions() {
-  const v = { node: process.version, nginx: null, wrk: null, haproxy: null };
-  if (which('nginx')) {
-    const r = spawnSync('nginx', ['-v'], { encoding: 'utf8' });
-    v.nginx = /nginx\/(\S+)/.exec(r.stderr + r.stdout)?.[1] ?? 'unknown';
-  }
-  if (which('wrk')) {
-    const r = spawnSync('wrk', ['-v'], { encoding: 'utf8' });
-    v.wrk = /wrk (\S+)/.exec(r.stdout + r.stderr)?.[1] ?? 'unknown';
-  }
+function versions(bins) {
+  const v = { node: process.version, nginx: null, wrk: null, haproxy: null, caddy: null };
+  const run = (bin, args, re) => {
+    if (!bin) return null;
+    const r = spawnSync(bin, args, { encoding: 'utf8', timeout: 10_000 });
+    return re.exec(`${r.stdout}\n${r.stderr}`)?.[1] ?? 'unknown';
+  };
+  v.nginx = run(bins.nginx, ['-v'], /nginx\/(\S+)/);
+  v.wrk = run(bins.wrk, ['-v'], /wrk (\S+)/);
+  v.haproxy = run(bins.haproxy, ['-v'], /HA-?Proxy version (\S+)/i);
+  v.caddy = run(bins.caddy, ['version'], /^v?(\d\S*)/m);
+  for (const pkg of ['fast-gateway', '@fastify/http-proxy', 'fastify']) v[pkg] = pkgVersion(pkg);
   return v;
+}
+
+// The installed version of a dev dependency, or null.
+function pkgVersion(pkg) {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+  } catch {
+    return null;
+  }
 }
 
 function machine() {
@@ -535,13 +878,14 @@ function ensureMeshgateBuilt() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// wrk: one thread on the load CPU, keep-alive, --latency for p50/p90/p99 and the Lua hook for
+// wrk: one thread per load CPU, keep-alive, --latency for p50/p90/p99 and the Lua hook for
 // p99.9 and the error counts.
 async function runWrk(ctx, url, { conns, seconds, headers = [] }) {
-  const args = ['-t1', `-c${conns}`, `-d${seconds}s`, '--latency', '--timeout', '5s', '-s', WRK_LUA];
+  const threads = Math.max(1, Math.min(conns, ctx.layout ? ctx.layout.load.length : 1));
+  const args = [`-t${threads}`, `-c${conns}`, `-d${seconds}s`, '--latency', '--timeout', '5s', '-s', WRK_LUA];
   for (const h of headers) args.push('-H', h);
   args.push(url);
-  const proc = launch(ctx, 'wrk', 'wrk', args, { cpus: 'load' });
+  const proc = launch(ctx, 'wrk', ctx.bins.wrk, args, { cpus: 'load' });
   const watchdog = setTimeout(() => terminate(proc, 1000), (seconds + 20) * 1000);
   // CPU use over the middle of the run (skipping wrk's connection set-up and the tail).
   let before = null;
@@ -593,22 +937,28 @@ const fmtCpu = (c) =>
         .map(([cpu, x]) => `${cpu}: ${Math.round(x.busy * 100)}%` + (x.steal >= 0.02 ? ` (steal ${Math.round(x.steal * 100)}%)` : ''))
         .join(', ') + (c.other >= OTHER_LOAD_WARN ? `; other ${Math.round(c.other * 100)}%` : '')
     : '';
+// Errors during the run, or other processes on the machine: the row is marked ⚠.
+const disturbed = (r) => (r.errors && Object.values(r.errors).some((n) => n > 0)) || (r.cpu && r.cpu.other >= OTHER_LOAD_WARN);
 const fmtRatio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : '—');
 
 function header(ctx) {
   const m = ctx.machine;
   const v = ctx.versions;
   const L = ctx.layout;
+  const threads = L ? L.load.length : 1;
   const lines = [
-    `## meshgate bench, ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC`,
+    `## meshgate bench, ${ctx.startedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC`,
     '',
-    `- Machine: ${m.cores} cores, ${m.model}, Linux ${m.kernel}; Node ${v.node}; nginx ${v.nginx ?? 'not installed'}; wrk ${v.wrk}` +
-      (ctx.git ? `; meshgate ${ctx.git}` : ''),
-    `- Upstream: ${ctx.upstreamKind}, on CPU ${L ? L.upstream.join(',') : 'any'}`,
-    `- Load: wrk, 1 thread on CPU ${L ? L.load.join(',') : 'any'}, keep-alive, ${ctx.warmup} s warm-up then ${ctx.duration} s measured per target and scenario`,
+    `- Machine: ${m.cores} cores, ${m.model}, Linux ${m.kernel}; Node ${v.node}; wrk ${v.wrk}` + (ctx.git ? `; meshgate ${ctx.git}` : ''),
+    `- Peers: nginx ${v.nginx ?? 'not installed'}, haproxy ${v.haproxy ?? 'not installed'}, caddy ${v.caddy ?? 'not installed'} (Debian packages); ` +
+      `fast-gateway ${v['fast-gateway'] ?? 'not installed'} (the newest that installs from this registry: 5.x needs fast-proxy-lite ^1.1.3, which it does not serve), ` +
+      `@fastify/http-proxy ${v['@fastify/http-proxy'] ?? 'not installed'} on fastify ${v.fastify ?? 'not installed'}`,
+    `- Upstream: ${ctx.upstreamKinds.join('; ')}, on CPU ${L ? L.upstream.join(',') : 'any'}`,
+    `- Load: wrk, ${threads} thread${threads > 1 ? 's' : ''} on CPU ${L ? L.load.join(',') : 'any'}, keep-alive unless the scenario says otherwise, ` +
+      `${ctx.warmup} s warm-up then ${ctx.duration} s measured per target and scenario`,
     L
       ? `- Pinning (taskset): wrk on CPU ${L.load.join(',')}, upstream on CPU ${L.upstream.join(',')}, ` +
-        `single-worker proxies on CPU ${L.proxy.join(',')}, multi-worker targets on CPUs ${L.all.join(',')}` +
+        `single-process proxies (nginx, haproxy, caddy, the Node peers, meshgate-1w) on CPU ${L.proxy.join(',')}, multi-worker targets on CPUs ${L.all.join(',')}` +
         (ctx.opts.cpus ? ` (--cpus ${ctx.opts.cpus})` : '') +
         '. `direct` runs with the same layout, so its row is the ceiling of the proxied rows' +
         (L.all.some((c) => L.load.includes(c) || L.upstream.includes(c)) ? '; multi-worker targets share cores with wrk and the upstream' : '')
@@ -617,35 +967,47 @@ function header(ctx) {
       'CPU busy: each core over the measured run (/proc/stat), 100% marks the bottleneck; steal = time the hypervisor gave to other guests; ' +
       'other = CPU time of processes outside this benchmark, in % of one core (rows marked ⚠ when above 5%)',
   ];
+  if (ctx.chartPath) lines.push(`- Chart: ${ctx.chartPath} (req/s per target and scenario; rewritten by each run of the day)`);
   return lines.join('\n');
+}
+
+// The req/s of `targetId` in the baseline of `scenario` (another scenario of this run, or
+// another target of the same table), or undefined.
+function baselineRps(ctx, scenario, targetId) {
+  const b = scenario.baseline;
+  if (!b || (b.rows && !b.rows.includes(targetId))) return undefined;
+  const list = b.scenario ? ctx.results.get(ctx.resultKey.get(b.scenario)) : ctx.results.get(scenario.id + scenario.conns);
+  return list?.find((r) => r.target.id === (b.target ?? targetId))?.result?.rps;
 }
 
 function table(ctx, scenario, results) {
   const byId = Object.fromEntries(results.filter((r) => r.result).map((r) => [r.target.id, r.result]));
   const nginx = byId.nginx?.rps;
   const direct = byId.direct?.rps;
+  const base = scenario.baseline;
   const lines = [
-    `### ${scenario.title}, ${scenario.conns} connections`,
+    `### ${scenario.id}: ${scenario.title}, ${scenario.conns} connections`,
     '',
-    '| target | req/s | p50 | p90 | p99 | p99.9 | vs nginx | vs direct | CPU busy |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---|',
+    `| target | req/s | p50 | p90 | p99 | p99.9 | vs nginx | vs direct |${base ? ` ${base.label} |` : ''} CPU busy |`,
+    `|---|---:|---:|---:|---:|---:|---:|---:|${base ? '---:|' : ''}---|`,
   ];
   const notes = [];
   for (const { target, result, skipped } of results) {
     if (!result) {
-      lines.push(`| ${target.id} | — | — | — | — | — | — | — | |`);
+      lines.push(`| ${target.id} | — | — | — | — | — | — | — |${base ? ' — |' : ''} |`);
       notes.push(skipped.startsWith('failed') ? `${target.id}: ${skipped}` : `${target.id}: skipped (${skipped})`);
       continue;
     }
     const l = result.latency;
     const errs = result.errors ? Object.entries(result.errors).filter(([, n]) => n > 0) : [];
     const busyElsewhere = result.cpu && result.cpu.other >= OTHER_LOAD_WARN;
-    const mark = errs.length || busyElsewhere ? ' ⚠' : '';
+    const mark = disturbed(result) ? ' ⚠' : '';
     if (busyElsewhere) {
       notes.push(`${target.id}: other processes used ${Math.round(result.cpu.other * 100)}% of a core during the run; its numbers are disturbed, rerun when the machine is quiet`);
     }
+    const baseCell = base ? ` ${fmtRatio(result.rps, baselineRps(ctx, scenario, target.id))} |` : '';
     lines.push(
-      `| ${target.id}${mark} | ${fmtInt(result.rps)} | ${fmtMs(l.p50)} | ${fmtMs(l.p90)} | ${fmtMs(l.p99)} | ${fmtMs(l['p99.9'])} | ${fmtRatio(result.rps, nginx)} | ${fmtRatio(result.rps, direct)} | ${fmtCpu(result.cpu)} |`,
+      `| ${target.id}${mark} | ${fmtInt(result.rps)} | ${fmtMs(l.p50)} | ${fmtMs(l.p90)} | ${fmtMs(l.p99)} | ${fmtMs(l['p99.9'])} | ${fmtRatio(result.rps, nginx)} | ${fmtRatio(result.rps, direct)} |${baseCell} ${fmtCpu(result.cpu)} |`,
     );
     if (errs.length) {
       notes.push(`${target.id}: errors during the run: ${errs.map(([k, n]) => `${k === 'status' ? 'non-2xx/3xx' : k} ${n}`).join(', ')} (of ${fmtInt(result.requests)} requests)`);
@@ -656,40 +1018,165 @@ function table(ctx, scenario, results) {
     const cpus = ctx.layout ? ` [CPU ${ctx.layout[t.cpus].join(',')}]` : '';
     if (results.find((r) => r.target === t)?.result) lines.push(`- ${t.id}: ${t.describe(ctx, ctx.setups.get(scenario))}${cpus}`);
   }
+  if (base?.scenario) {
+    lines.push(`- ${base.label}: req/s against the same target's row in \`${base.scenario}\` of this run` +
+      (ctx.resultKey.has(base.scenario) ? ' (direct and nginx do not see the route: their ratio shows the run-to-run noise)' : ` (not in this run: run it with \`--scenario ${base.scenario},${scenario.id}\`)`));
+  }
+  if (scenario.id === 'obs-overhead') {
+    const off = byId['meshgate-1w-obs-off'];
+    const on = byId['meshgate-1w-obs-on'];
+    if (off && on) {
+      const cost = 1 - on.rps / off.rps;
+      lines.push(
+        `- observability on/off: ${fmtRatio(on.rps, off.rps)} req/s (${cost >= 0 ? `${(cost * 100).toFixed(1)}% fewer` : `${(-cost * 100).toFixed(1)}% more`}), ` +
+          `p50 ${fmtMs(off.latency.p50)} → ${fmtMs(on.latency.p50)}, p99 ${fmtMs(off.latency.p99)} → ${fmtMs(on.latency.p99)}; ` +
+          `target: under 10% → ${cost < 0.1 ? 'met' : 'NOT met'} in this run` +
+          (ctx.traceSink ? `; the OTLP sink received ${ctx.traceSink.exports} export request${ctx.traceSink.exports === 1 ? '' : 's'} (${fmtInt(ctx.traceSink.bytes)} bytes)` : ''),
+      );
+    }
+  }
   for (const n of notes) lines.push(`- ${n}`);
   return lines.join('\n');
 }
 
-function writeResults(text) {
-  const dir = path.join(BENCH_DIR, 'results');
-  fs.mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `${new Date().toISOString().slice(0, 10)}.md`);
+// ---------------------------------------------------------------------------------------------
+// SVG chart of the same tables, no dependency: per scenario, one horizontal bar per target,
+// req/s scaled to the scenario's largest row (scenarios differ by 10x: body-64k, new-conn),
+// a dashed line at nginx's req/s, and the numbers (req/s, ratio against nginx, p99) beside it.
+const KIND_COLOUR = { ceiling: '#9e9e9e', native: '#4e79a7', node: '#f28e2b', meshgate: '#59a14f' };
+const KIND_LABEL = { ceiling: 'direct (ceiling)', native: 'nginx / haproxy / caddy', node: 'Node peers', meshgate: 'meshgate' };
+const xml = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function svgChart(ctx, scenarios) {
+  const W = 1000;
+  const labelW = 190;
+  const barX = 200;
+  const barW = 440;
+  const rowH = 20;
+  const out = [];
+  let y = 24;
+  const m = ctx.machine;
+  out.push(`<text x="10" y="${y}" font-size="16" font-weight="bold">${xml(`meshgate bench, ${ctx.startedAt.toISOString().replace('T', ' ').slice(0, 16)} UTC`)}</text>`);
+  y += 18;
+  out.push(`<text x="10" y="${y}" fill="#555">${xml(`${m.cores} cores, ${m.model}; Node ${ctx.versions.node}; ${ctx.warmup} s warm-up + ${ctx.duration} s per run; ` +
+    (ctx.layout ? `wrk CPU ${ctx.layout.load.join(',')}, upstream CPU ${ctx.layout.upstream.join(',')}, single-process proxies CPU ${ctx.layout.proxy.join(',')}` : 'no pinning'))}</text>`);
+  y += 20;
+  let lx = 10;
+  for (const [kind, colour] of Object.entries(KIND_COLOUR)) {
+    out.push(`<rect x="${lx}" y="${y - 10}" width="12" height="12" fill="${colour}"/><text x="${lx + 16}" y="${y}">${xml(KIND_LABEL[kind])}</text>`);
+    lx += 30 + KIND_LABEL[kind].length * 7;
+  }
+  out.push(`<line x1="${lx}" y1="${y - 4}" x2="${lx + 20}" y2="${y - 4}" stroke="#333" stroke-dasharray="4 3"/><text x="${lx + 26}" y="${y}">nginx req/s</text>`);
+  y += 14;
+  for (const s of scenarios) {
+    const results = ctx.results.get(s.id + s.conns) ?? [];
+    const max = Math.max(1, ...results.map((r) => r.result?.rps ?? 0));
+    const nginx = results.find((r) => r.target.id === 'nginx')?.result?.rps;
+    y += 22;
+    out.push(`<text x="10" y="${y}" font-weight="bold">${xml(`${s.id}: ${s.title}, ${s.conns} connections`)}</text>`);
+    y += 6;
+    const top = y;
+    for (const { target, result, skipped } of results) {
+      const cy = y + rowH / 2;
+      out.push(`<text x="${labelW}" y="${cy + 4}" text-anchor="end">${xml(target.id)}</text>`);
+      if (result) {
+        const w = Math.max(1, (result.rps / max) * barW);
+        const fill = KIND_COLOUR[target.kind] ?? '#777';
+        out.push(`<rect x="${barX}" y="${y + 3}" width="${w.toFixed(1)}" height="${rowH - 6}" fill="${fill}"><title>${xml(`${target.id}: ${fmtInt(result.rps)} req/s, p50 ${fmtMs(result.latency.p50)}, p99 ${fmtMs(result.latency.p99)}, p99.9 ${fmtMs(result.latency['p99.9'])}`)}</title></rect>`);
+        const base = s.baseline ? baselineRps(ctx, s, target.id) : undefined;
+        const warn = disturbed(result) ? ' ⚠' : '';
+        const text = `${fmtInt(result.rps)} req/s · ${fmtRatio(result.rps, nginx)} nginx · p99 ${fmtMs(result.latency.p99)}` +
+          (base ? ` · ${fmtRatio(result.rps, base)} ${s.baseline.label.replace(/^vs /, 'of ')}` : '') + warn;
+        out.push(`<text x="${barX + barW + 10}" y="${cy + 4}">${xml(text)}</text>`);
+      } else {
+        out.push(`<text x="${barX + 4}" y="${cy + 4}" fill="#999">${xml(skipped.startsWith('failed') ? 'failed' : `skipped: ${skipped}`.slice(0, 110))}</text>`);
+      }
+      y += rowH;
+    }
+    if (nginx) {
+      const nx = barX + (nginx / max) * barW;
+      out.push(`<line x1="${nx.toFixed(1)}" y1="${top}" x2="${nx.toFixed(1)}" y2="${y}" stroke="#333" stroke-dasharray="4 3"/>`);
+    }
+  }
+  y += 20;
+  out.push(`<text x="10" y="${y}" fill="#555">${xml('⚠: errors, or other processes busy during the run (see the .md report). Bars are scaled per scenario.')}</text>`);
+  y += 12;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${y}" viewBox="0 0 ${W} ${y}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+    ...out,
+    '</svg>',
+    '',
+  ].join('\n');
+}
+
+function resultsPath(ctx, ext) {
+  return path.join(BENCH_DIR, 'results', `${ctx.startedAt.toISOString().slice(0, 10)}.${ext}`);
+}
+
+function writeResults(ctx, text) {
+  const file = resultsPath(ctx, 'md');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   if (fs.existsSync(file)) fs.appendFileSync(file, `\n---\n\n${text}\n`);
   else fs.writeFileSync(file, `# meshgate benchmark results\n\nWritten by \`npm run bench\` (scripts/bench.mjs); each run is appended.\n\n${text}\n`);
   return path.relative(ROOT, file);
 }
 
 // ---------------------------------------------------------------------------------------------
-const HELP = `Usage: npm run bench -- [options]      (or: node scripts/bench.mjs [options])
+const targetHelp = () =>
+  TARGETS.map((t) => `  ${t.id.padEnd(21)}${TARGET_HELP[t.id]()}`).join('\n');
+const installed = (pkg) => pkgVersion(pkg) ?? 'not installed';
+const TARGET_HELP = {
+  direct: () => 'wrk straight to the upstream: the ceiling of every proxied row',
+  nginx: () => 'nginx (Debian nginx-light), 1 worker, keepalive to the upstream sized to the connections',
+  haproxy: () => 'haproxy (Debian), nbthread 1, http-reuse always',
+  caddy: () => 'caddy (Debian), GOMAXPROCS=1, reverse_proxy with keep-alive, admin API and auto HTTPS off',
+  'fast-gateway': () =>
+    `fast-gateway ${installed('fast-gateway')} (dev dependency), bench/peers/fast-gateway.mjs, 1 process.\n` +
+    `${' '.repeat(23)}The newest that installs from this registry: 5.x needs fast-proxy-lite ^1.1.3,\n` +
+    `${' '.repeat(23)}which it does not serve. Passes a client's Connection: close on upstream`,
+  'fastify-http-proxy': () =>
+    `@fastify/http-proxy ${installed('@fastify/http-proxy')} on fastify ${installed('fastify')} (dev dependencies), logger off,\n` +
+    `${' '.repeat(23)}bench/peers/fastify-http-proxy.mjs, 1 process; drops the upstream's Connection header`,
+  'meshgate-1w': () => 'meshgate (dist/cli/main.js start), workers: 1',
+  'meshgate-Nw': () => 'meshgate, workers: auto (one per core it is pinned to)',
+  'meshgate-1w-obs-off': () => 'obs-overhead only: meshgate-1w with metrics.enabled false, no access log, no tracing',
+  'meshgate-1w-obs-on': () => 'obs-overhead only: meshgate-1w with metrics, access log to a file, tracing 1% to OTLP',
+};
+const scenarioHelp = () =>
+  SCENARIOS.map((s) => {
+    const tags = [s.full ? 'default' : 'by name', s.quick ? 'quick' : null].filter(Boolean).join(', ');
+    const on = s.targets ? `targets: ${s.targets.join(', ')}` : 'all main targets';
+    return `  ${s.id.padEnd(17)}[${tags}] ${s.title}, ${s.conns} connections\n${' '.repeat(19)}${on}`;
+  }).join('\n');
 
-Measures, in one run with the same upstream and the same load generator (wrk):
-  ${TARGETS.map((t) => t.id).join(', ')}
-and prints a markdown table per scenario (req/s, p50/p90/p99/p99.9, ratio vs nginx and vs
-direct), also appended to bench/results/<YYYY-MM-DD>.md.
+const HELP = () => `Usage: npm run bench -- [options]      (or: node scripts/bench.mjs [options])
+
+Runs a load generator (wrk) against each target, all proxying the same fixed-response upstream
+on the same route with keep-alive, and prints a markdown table per scenario: req/s, p50, p90,
+p99, p99.9, each row's ratio against nginx and against direct, and CPU use per core. The report
+is appended to bench/results/<YYYY-MM-DD>.md and drawn in bench/results/<YYYY-MM-DD>.svg.
+
+Targets (--only a,b; an obs-overhead variant also runs with --only meshgate-1w):
+${targetHelp()}
+
+Scenarios (--scenario a,b; default: the ones marked default; --quick: small-ka-50):
+${scenarioHelp()}
 
 Options:
-  --quick             3 s per run, 1 s warm-up, main scenario only (under a minute)
-  --duration N        seconds per measured run (default 8, or 3 with --quick)
-  --warmup N          seconds of warm-up before each measured run (default 2, or 1 with --quick)
+  --quick             small-ka-50 on every target, ${TIMING.quick.warmup} s warm-up + ${TIMING.quick.duration} s (under 2 minutes)
+  --duration N        seconds per measured run (default ${TIMING.full.duration}, or ${TIMING.quick.duration} with --quick)
+  --warmup N          seconds of warm-up before each measured run (default ${TIMING.full.warmup}, or ${TIMING.quick.warmup} with --quick)
   --connections N     run the scenarios at N connections instead of their own counts
-  --only a,b          targets to run (default: all): ${TARGETS.map((t) => t.id).join(', ')}
-  --scenario a,b      scenarios to run: ${SCENARIOS.map((s) => s.id).join(', ')}
+  --only a,b          targets to run (default: all)
+  --scenario a,b      scenarios to run (see above); \`all\` for every one
   --upstream KIND     auto (default: nginx if installed, else Node), nginx, or node
   --cpus SPEC         override the CPU layout, e.g. 'load=0;upstream=0;proxy=1;all=0-1'
-                      (the default on 2 cores; roles: load = wrk, upstream, proxy = single-worker
-                      targets, all = multi-worker targets)
+                      (roles: load = wrk, one thread per CPU; upstream = one nginx worker per CPU;
+                      proxy = single-process targets; all = multi-worker targets)
   --no-pin            do not pin processes to CPUs with taskset
-  --no-write          do not write bench/results/
+  --no-install        do not apt-get install missing Debian binaries (skip those targets)
+  --no-write          do not write bench/results/ (neither the .md nor the .svg)
   --wait-quiet N      on a shared machine: wait for quiet (other processes under 10% of a core)
                       before starting, and measure a run again (up to 3 times) when other
                       processes took over 5% of a core during it; N seconds of waiting at most
@@ -697,9 +1184,17 @@ Options:
   --no-build          use dist/ as it is (no \`npm run build\` even when src/ is newer)
   -h, --help          this text
 
-Needs wrk (apt-get install -y wrk); nginx (apt-get install -y nginx-light) for the nginx target
-and the cheapest upstream. meshgate targets run dist/cli/main.js and run \`npm run build\` first
-when it is missing or older than src/.`;
+CPU pinning (taskset; --no-pin turns it off): on 2 cores wrk and the upstream share CPU 0 and
+every single-process proxy gets CPU 1 alone, so a proxy's row is bounded by CPU 1 (its own cost)
+or by CPU 0 (then it is as close to \`direct\` as this box can show). 3-7 cores: wrk, upstream
+and proxy on separate cores; 8+: wrk and the upstream get a quarter of the cores each,
+multi-worker targets the rest. Multi-worker targets share cores with wrk on 2-3 cores.
+
+Binaries: wrk, nginx, haproxy and caddy are Debian packages (wrk, nginx-light, haproxy, caddy),
+looked up on PATH and in /usr/sbin; a missing one is installed with apt-get when running as
+root (and the script says so), else its target is skipped with the reason in the table. The
+Node peers are dev dependencies (npm install). meshgate targets run dist/cli/main.js and run
+\`npm run build\` first when it is missing or older than src/.`;
 
 async function main() {
   const { values: o } = parseArgs({
@@ -712,6 +1207,7 @@ async function main() {
       scenario: { type: 'string' },
       upstream: { type: 'string', default: 'auto' },
       'no-pin': { type: 'boolean', default: false },
+      'no-install': { type: 'boolean', default: false },
       cpus: { type: 'string' },
       'no-write': { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
@@ -720,46 +1216,62 @@ async function main() {
     },
   });
   if (o.help) {
-    console.log(HELP);
+    console.log(HELP());
     return;
   }
+  const startedAt = new Date();
   const num = (name, v, min) => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < min) throw new Usage(`--${name} wants an integer >= ${min}, got ${JSON.stringify(v)}`);
     return n;
   };
-  const duration = o.duration !== undefined ? num('duration', o.duration, 1) : o.quick ? 3 : 8;
-  const warmup = o.warmup !== undefined ? num('warmup', o.warmup, 0) : o.quick ? 1 : 2;
+  const timing = o.quick ? TIMING.quick : TIMING.full;
+  const duration = o.duration !== undefined ? num('duration', o.duration, 1) : timing.duration;
+  const warmup = o.warmup !== undefined ? num('warmup', o.warmup, 0) : timing.warmup;
   if (!['auto', 'nginx', 'node'].includes(o.upstream)) throw new Usage(`--upstream wants auto, nginx or node, got ${o.upstream}`);
 
-  const pick = (list, arg, what) => {
-    if (!arg) return list;
-    const ids = arg.split(',').map((s) => s.trim()).filter(Boolean);
-    const unknown = ids.filter((id) => !list.some((x) => x.id === id));
-    if (unknown.length) throw new Usage(`unknown ${what}: ${unknown.join(', ')} (known: ${list.map((x) => x.id).join(', ')})`);
-    return list.filter((x) => ids.includes(x.id));
-  };
-  const targets = pick(TARGETS, o.only, 'target');
-  let scenarios = pick(SCENARIOS, o.scenario, 'scenario');
-  if (o.quick && !o.scenario) scenarios = scenarios.filter((s) => s.quick);
+  const ids = (arg) => arg.split(',').map((s) => s.trim()).filter(Boolean);
+  let onlyIds = null;
+  if (o.only) {
+    onlyIds = ids(o.only);
+    const unknown = onlyIds.filter((id) => !TARGETS.some((t) => t.id === id));
+    if (unknown.length) throw new Usage(`unknown target: ${unknown.join(', ')} (known: ${TARGETS.map((t) => t.id).join(', ')})`);
+  }
+  const selected = (t) => !onlyIds || onlyIds.includes(t.id) || (t.base && onlyIds.includes(t.base));
+  let scenarios;
+  if (o.scenario && o.scenario !== 'all') {
+    const wanted = ids(o.scenario);
+    const unknown = wanted.filter((id) => !SCENARIOS.some((s) => s.id === id));
+    if (unknown.length) throw new Usage(`unknown scenario: ${unknown.join(', ')} (known: ${SCENARIOS.map((s) => s.id).join(', ')})`);
+    scenarios = SCENARIOS.filter((s) => wanted.includes(s.id));
+  } else scenarios = o.scenario === 'all' ? SCENARIOS : SCENARIOS.filter((s) => (o.quick ? s.quick : s.full));
   if (o.connections !== undefined) {
     const conns = num('connections', o.connections, 1);
     const seen = new Set();
     scenarios = scenarios
       .map((s) => ({ ...s, conns }))
       .filter((s) => {
-        const key = JSON.stringify({ ...s, id: undefined, quick: undefined });
+        const key = JSON.stringify({ ...s, id: undefined, quick: undefined, full: undefined });
         return !seen.has(key) && seen.add(key);
       });
   }
+  const targetsOf = (s) => TARGETS.filter((t) => (s.targets ? s.targets.includes(t.id) : !t.extra) && selected(t));
+  const usedTargets = TARGETS.filter((t) => scenarios.some((s) => targetsOf(s).includes(t)));
+  if (!usedTargets.length) throw new Usage('no target runs in the chosen scenarios (see --only and --scenario)');
 
-  const v = versions();
-  if (!v.wrk) {
-    log('wrk not found: install it (apt-get install -y wrk). Stopping.');
+  // Debian binaries: only those this run needs.
+  const needBins = ['wrk', ...new Set([...(o.upstream === 'node' ? [] : ['nginx']), ...usedTargets.map((t) => t.bin).filter(Boolean)])];
+  const { bins, notes: installNotes } = findOrInstall(needBins, { install: !o['no-install'] });
+  if (!bins.wrk) {
+    log('wrk not found and not installed (apt-get install -y wrk). Stopping.');
     process.exitCode = 1;
     return;
   }
-  const ctx = { opts: o, versions: v, machine: machine(), git: gitRevision(), duration, warmup, layout: null, pinWhy: '', upstream: null };
+  const v = versions(bins);
+  const ctx = {
+    opts: o, versions: v, bins, installNotes, machine: machine(), git: gitRevision(), duration, warmup, startedAt,
+    layout: null, pinWhy: '', upstream: null, upstreamKinds: [], traceSink: null,
+  };
   if (o['no-pin']) ctx.pinWhy = '--no-pin';
   else {
     const { cpus, why } = allowedCpus();
@@ -767,13 +1279,31 @@ async function main() {
     ctx.pinWhy = why ?? (ctx.layout ? '' : 'only one CPU');
     if (o.cpus && ctx.layout) ctx.layout = { ...ctx.layout, ...parseCpus(o.cpus) };
   }
-  if (targets.some((t) => t.meshgate)) {
+  if (usedTargets.some((t) => t.meshgate)) {
     ctx.meshgateUnavailable = o['no-build']
       ? fs.existsSync(MESHGATE_CLI)
         ? null
         : 'meshgate CLI not built: no dist/cli/main.js (--no-build)'
       : ensureMeshgateBuilt();
   }
+  if (usedTargets.some((t) => t.id === 'meshgate-1w-obs-on')) ctx.traceSink = await startTraceSink();
+
+  // Scenarios with the same setup (upstream body, meshgate route and keys) share an upstream
+  // and one start of each target.
+  const groups = new Map();
+  for (const s of scenarios) {
+    const key = JSON.stringify({ upstream: s.upstream ?? null, route: s.route ?? null, gateway: s.gateway ?? null });
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(s);
+  }
+  ctx.results = new Map(scenarios.map((s) => [s.id + s.conns, []]));
+  ctx.resultKey = new Map(scenarios.map((s) => [s.id, s.id + s.conns]));
+  ctx.setups = new Map();
+
+  const runs = scenarios.reduce((n, s) => n + targetsOf(s).length, 0);
+  const starts = [...groups.values()].reduce((n, g) => n + TARGETS.filter((t) => g.some((s) => targetsOf(s).includes(t))).length, 0);
+  log(`plan: ${scenarios.length} scenario${scenarios.length > 1 ? 's' : ''} (${scenarios.map((s) => s.id).join(', ')}), ${runs} measured runs of ` +
+    `${warmup} s + ${duration} s, ${starts} target starts: about ${Math.ceil((runs * (warmup + duration + 0.5) + starts * 2) / 60)} min`);
 
   // Other work on the machine (a build, tests, another benchmark) skews every number. Say so
   // before starting; with --wait-quiet N, wait for quiet (up to N seconds over the whole run)
@@ -782,35 +1312,36 @@ async function main() {
   ctx.quietDeadline = Date.now() + waitQuiet * 1000;
   await untilQuiet(ctx, true);
 
-  // Scenarios with the same setup (upstream body, meshgate route) share an upstream and one
-  // start of each target.
-  const groups = new Map();
-  for (const s of scenarios) {
-    const key = JSON.stringify({ upstream: s.upstream ?? null, route: s.route ?? null, gateway: s.gateway ?? null });
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key).push(s);
-  }
-  const results = new Map(scenarios.map((s) => [s.id + s.conns, []]));
-  ctx.setups = new Map();
   const started = Date.now();
   for (const group of groups.values()) {
     const setup = { ...group[0], maxConns: Math.max(...group.map((s) => s.conns)) };
     for (const s of group) ctx.setups.set(s, setup);
     ctx.upstream = await startUpstream(ctx, setup);
-    ctx.upstreamKind = ctx.upstream.kind;
+    setup.upstreamKind = ctx.upstream.kind;
+    if (!ctx.upstreamKinds.includes(ctx.upstream.kind)) ctx.upstreamKinds.push(ctx.upstream.kind);
     log(`upstream: ${ctx.upstream.kind} at ${ctx.upstream.url}`);
-    for (const target of targets) {
+    for (const target of TARGETS) {
+      const mine = group.filter((s) => targetsOf(s).includes(target));
+      if (!mine.length) continue;
       const why = target.available(ctx);
       if (why) {
         log(`${target.id}: skipped: ${why}`);
-        for (const s of group) results.get(s.id + s.conns).push({ target, skipped: why });
+        for (const s of mine) ctx.results.get(s.id + s.conns).push({ target, skipped: why });
         continue;
       }
       let handle;
       try {
         log(`${target.id}: starting`);
-        handle = await target.start(ctx, setup);
-        for (const s of group) {
+        try {
+          handle = await target.start(ctx, setup);
+        } catch (err) {
+          // freePort() hands out a port that another process on a shared machine may take
+          // before the target binds it: one more try with new ports.
+          if (!/EADDRINUSE/.test(err.message) || signalled) throw err;
+          log(`${target.id}: port taken meanwhile (EADDRINUSE), starting again`);
+          handle = await target.start(ctx, setup);
+        }
+        for (const s of mine) {
           let result;
           for (let attempt = 1; ; attempt++) {
             if (warmup > 0) await runWrk(ctx, handle.url, { conns: s.conns, seconds: warmup, headers: s.headers });
@@ -822,14 +1353,14 @@ async function main() {
             if (!(await untilQuiet(ctx, false))) break;
             log(`${target.id}: ${s.id} @${s.conns}: measuring again`);
           }
-          results.get(s.id + s.conns).push({ target, result });
+          ctx.results.get(s.id + s.conns).push({ target, result });
         }
       } catch (err) {
         if (signalled) throw new Interrupted();
         const why = `failed: ${err.message.split('\n')[0]}`;
         log(`${target.id}: ${err.message}`);
-        for (const s of group) {
-          const list = results.get(s.id + s.conns);
+        for (const s of mine) {
+          const list = ctx.results.get(s.id + s.conns);
           if (!list.some((r) => r.target === target)) list.push({ target, skipped: why });
         }
       } finally {
@@ -838,11 +1369,17 @@ async function main() {
     }
     await ctx.upstream.stop();
   }
+  await ctx.traceSink?.stop();
 
-  const report = [header(ctx), ...scenarios.map((s) => table(ctx, s, results.get(s.id + s.conns)))].join('\n\n');
+  if (!o['no-write']) ctx.chartPath = path.relative(ROOT, resultsPath(ctx, 'svg'));
+  const report = [header(ctx), ...scenarios.map((s) => table(ctx, s, ctx.results.get(s.id + s.conns)))].join('\n\n');
   console.log(report);
-  log(`\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  if (!o['no-write']) log(`written to ${writeResults(report)}`);
+  if (!o['no-write']) {
+    const md = writeResults(ctx, report);
+    fs.writeFileSync(resultsPath(ctx, 'svg'), svgChart(ctx, scenarios));
+    console.log(`\nWritten to ${md}; chart: ${ctx.chartPath}`);
+  }
+  log(`\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s (measuring), ${((Date.now() - startedAt) / 1000).toFixed(0)} s in all`);
 }
 
 class Usage extends Error {}

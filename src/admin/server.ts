@@ -21,8 +21,8 @@ export interface AdminSource {
   status(): Record<string, unknown>;
   /** Every service with its endpoints' health, ejections, load and pools (asks every data plane). */
   services(): Promise<Record<string, unknown>>;
-  /** Prometheus exposition of the whole node (OpenMetrics when asked), or absent when not served. */
-  metrics?(openMetrics: boolean): Promise<{ contentType: string; body: string }>;
+  /** Prometheus exposition of the whole node (OpenMetrics when asked); absent or null when not served (`metrics.enabled: false`). */
+  metrics?(openMetrics: boolean): Promise<{ contentType: string; body: string } | null>;
 }
 
 export class AdminServer {
@@ -91,9 +91,10 @@ export class AdminServer {
         if (s.metrics === undefined) break;
         const accept = req.headers.accept;
         s.metrics(wantsOpenMetrics(accept)).then(
-          ({ contentType, body }) => {
-            res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
-            res.end(body);
+          (exposition) => {
+            if (exposition === null) return problem(res, 'MG_NO_ROUTE', 'metrics are off (config metrics.enabled: false)');
+            res.writeHead(200, { 'content-type': exposition.contentType, 'content-length': Buffer.byteLength(exposition.body) });
+            res.end(exposition.body);
           },
           (err: Error) => problem(res, 'MG_INTERNAL', `cannot collect the metrics: ${err.message}`),
         );

@@ -116,7 +116,32 @@ export function semanticIssues(config: GatewayConfig): ConfigIssue[] {
     route.query?.forEach((m, j) => checkValueMatch(m, at('query', j), 'query', add));
     checkRewrite(route, at, add);
   });
+  if (config.tracing !== undefined) checkTracing(config.tracing, add);
   return issues;
+}
+
+/** Tracing: an http(s) exporter URL, `encoding` only with OTLP, batches no larger than the queue. */
+function checkTracing(tracing: NonNullable<GatewayConfig['tracing']>, add: Add): void {
+  const exporter = tracing.exporter;
+  if (exporter !== undefined) {
+    if (exporter.endpoint !== undefined) {
+      let url: URL | null = null;
+      try {
+        url = new URL(exporter.endpoint);
+      } catch {
+        // reported below
+      }
+      if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+        add(['tracing', 'exporter', 'endpoint'], `must be an http:// or https:// URL, got ${JSON.stringify(exporter.endpoint)}`);
+      }
+    }
+    if (exporter.kind === 'zipkin' && exporter.encoding !== undefined) add(['tracing', 'exporter', 'encoding'], 'only applies to kind otlp (Zipkin takes JSON)');
+  }
+  const batch = tracing.batch;
+  if (batch !== undefined) {
+    const queue = batch.maxQueueSize ?? 2048;
+    if ((batch.maxBatchSize ?? 512) > queue) add(['tracing', 'batch', 'maxBatchSize'], `must be <= maxQueueSize (${queue})`);
+  }
 }
 
 type Add = (path: readonly PathSegment[], message: string) => void;

@@ -5,6 +5,7 @@ import type { CircuitBreaker } from '../policies/circuit-breaker/breaker.js';
 import type { BulkheadWaiter } from '../policies/bulkhead/bulkhead.js';
 import type { LimitCheck } from '../policies/rate-limit/types.js';
 import type { ErrorCode } from '../errors/index.js';
+import type { RequestTrace } from '../observability/tracing/tracer.js';
 
 /**
  * All state of one request, shared by every phase. The constructor sets every field so the
@@ -105,6 +106,13 @@ export class RequestContext {
   continueSent = false;
   timer: NodeJS.Timeout | null = null;
   finished = false;
+  /** Metrics: attempts cut by the per-try timeout, and whether the route timeout ended the request. */
+  perTryTimeouts = 0;
+  routeTimedOut = false;
+  /** Tracing: the trace this request belongs to (sampled or not), or null; the access log shows it. */
+  traceId: string | null = null;
+  /** Tracing: the spans of a sampled request, or null (unsampled, or tracing off). */
+  trace: RequestTrace | null = null;
 
   constructor(
     id: string, clientRequestId: boolean, snapshot: Snapshot, method: string, target: string, rawHeaders: string[], versionMinor: number,

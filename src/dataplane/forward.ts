@@ -19,6 +19,8 @@ export function buildUpstreamHead(ctx: RequestContext, target: string, client: C
   const raw = ctx.rawHeaders;
   const listed = connectionListedNames(raw);
   const hostRewrite = ctx.route!.hostRewrite;
+  // Sampled requests (tracing) replace the incoming trace headers with this attempt's.
+  const trace = ctx.trace;
   let head = ctx.method + ' ' + target + ' HTTP/1.1\r\n';
   let xff = '';
   let via = '';
@@ -28,6 +30,7 @@ export function buildUpstreamHead(ctx: RequestContext, target: string, client: C
     const lower = name.toLowerCase();
     if (isHopByHop(lower)) continue;
     if (listed !== null && listed.includes(lower)) continue;
+    if (trace !== null && trace.replaces(lower)) continue;
     switch (lower) {
       case 'host':
         if (sawHost || hostRewrite !== null) continue;
@@ -56,6 +59,7 @@ export function buildUpstreamHead(ctx: RequestContext, target: string, client: C
   if (ctx.host !== '') head += 'x-forwarded-host: ' + ctx.host + '\r\n';
   head += 'via: ' + (via === '' ? VIA : via + ', ' + VIA) + '\r\n';
   head += 'x-request-id: ' + ctx.id + '\r\n';
+  if (trace !== null) head += trace.headers;
   if (ctx.chunked) head += 'transfer-encoding: chunked\r\n';
   if (ctx.teTrailers) head += 'te: trailers\r\n';
   return head + '\r\n';

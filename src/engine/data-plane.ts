@@ -16,6 +16,7 @@ import type { CircuitBreaker } from '../policies/circuit-breaker/breaker.js';
 import { combineObservers, type RequestObserver } from '../observability/observer.js';
 import { PlaneMetrics } from '../observability/metrics.js'; // [metrics]
 import { createAccessLog, type AccessLog } from '../observability/access-log.js'; // access-log (issue 5)
+import { createTracing, type Tracing } from '../observability/tracing/tracer.js'; // [tracing]
 import type { UpstreamService } from '../upstream/service.js';
 import { compileSnapshot, DEFAULTS, type Snapshot } from './snapshot.js';
 
@@ -29,10 +30,12 @@ export class DataPlane implements ConnectionHost {
   readonly logger: Logger;
   /** Metrics and access logs (set by the observability layer), or null. */
   observer: RequestObserver | null = null;
-  /** [metrics] This plane's Prometheus metrics (admin `/metrics` reads them). */
-  readonly metrics: PlaneMetrics;
+  /** [metrics] This plane's Prometheus metrics (admin `/metrics` reads them), or null with `metrics.enabled: false`. */
+  readonly metrics: PlaneMetrics | null;
   /** [access-log] This process's access log (config `accessLog`, read at start), or null. */
   readonly accessLog: AccessLog | null;
+  /** [tracing] This process's tracing (config `tracing`, read at start), or null. */
+  readonly tracing: Tracing | null;
   readonly upstreams = new UpstreamRuntime();
   /** Returns expired outlier ejections of the serving version's services (one unref'd timer). */
   readonly outlierSweeper = new OutlierSweeper();
@@ -46,9 +49,13 @@ export class DataPlane implements ConnectionHost {
     this.upstreams.rateLimits.logger = logger;
     this.snapshot = compileSnapshot(config, version, this.upstreams);
     this.accessLog = createAccessLog(config.accessLog, logger); // [access-log] null when off (default); observed below with metrics
-    // [metrics] begin: this plane's Prometheus metrics, observed together with the access log.
-    this.metrics = new PlaneMetrics(this);
-    this.observer = combineObservers([this.metrics, this.accessLog]);
+    // [tracing] null when off; its requestDone ends the spans. The access log then shows its trace ids.
+    this.tracing = createTracing(config.tracing, logger);
+    if (this.tracing !== null && this.accessLog !== null) this.accessLog.traceFromContext = true;
+    // [metrics] begin: this plane's Prometheus metrics, observed together with the access log;
+    // when off they are not in the observer list at all (no per-request work).
+    this.metrics = config.metrics?.enabled === false ? null : new PlaneMetrics(this);
+    this.observer = combineObservers([this.metrics, this.accessLog, this.tracing]);
     // [metrics] end
     this.outlierSweeper.setDetectors(detectorsOf(this.snapshot));
     this.outlierSweeper.start();
@@ -59,7 +66,7 @@ export class DataPlane implements ConnectionHost {
     const next = compileSnapshot(config, version, this.upstreams);
     const old = this.snapshot;
     this.snapshot = next;
-    this.metrics.snapshotChanged(old); // [metrics]
+    this.metrics?.snapshotChanged(old); // [metrics]
     this.outlierSweeper.setDetectors(detectorsOf(next));
     return next;
   }
@@ -152,6 +159,7 @@ export class DataPlane implements ConnectionHost {
     for (const conn of this.connections) conn.socket.destroy();
     await closed;
     if (this.accessLog !== null) await this.accessLog.close(); // [access-log] flush the last lines
+    if (this.tracing !== null) await this.tracing.close(); // [tracing] export the last spans (bounded)
     this.outlierSweeper.stop();
     this.upstreams.close();
   }

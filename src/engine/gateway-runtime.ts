@@ -57,6 +57,8 @@ export class GatewayRuntime implements AdminSource {
   private shutdownPromise: Promise<void> | null = null;
   private readonly options: RuntimeOptions;
   readonly reloads = { succeeded: 0, failed: 0 };
+  /** [metrics] `metrics.enabled` as it was at start (a change needs a restart). */
+  private metricsEnabled = true;
   /** [access-log] SIGUSR2 (log rotation): reopen access-log files here and in every worker. */
   private readonly onReopenSignal = (): void => {
     reopenAccessLogs();
@@ -118,13 +120,16 @@ export class GatewayRuntime implements AdminSource {
 
   /**
    * [metrics] Admin `/metrics`: this process's metrics (config, reloads, process) and every data
-   * plane's (in process, or each worker's over IPC), aggregated into one exposition for the node.
+   * plane's (in process, or each worker's over IPC), aggregated into one exposition for the node;
+   * null with `metrics.enabled: false` (the admin answers 404).
    */
-  async metrics(openMetrics: boolean): Promise<{ contentType: string; body: string }> {
+  async metrics(openMetrics: boolean): Promise<{ contentType: string; body: string } | null> {
+    if (!this.metricsEnabled) return null;
     const runner = this.runner;
     const parts: object[][] = [await processRegistry().getMetricsAsJSON(), controlMetrics(this.version, this.reloads)];
     if (runner instanceof InProcessRunner) {
-      if (runner.plane !== null) parts.push(runner.plane.metrics.collect());
+      const plane = runner.plane?.metrics ?? null;
+      if (plane !== null) parts.push(plane.collect());
     } else if (runner instanceof ClusterRunner) {
       parts.push(...(await runner.metrics(METRICS_TIMEOUT_MS)));
     }
@@ -140,7 +145,9 @@ export class GatewayRuntime implements AdminSource {
     if (this.state !== 'new') throw new Error('gateway already started');
     this.state = 'starting';
     const cfg = this.config;
-    processRegistry(); // [metrics] default process metrics: event loop lag is sampled from now on
+    // [metrics] read at start; default process metrics: event loop lag is sampled from now on.
+    this.metricsEnabled = cfg.metrics?.enabled !== false;
+    if (this.metricsEnabled) processRegistry();
     if (cfg.admin !== false) {
       const admin = new AdminServer(this);
       try {
@@ -214,7 +221,7 @@ export class GatewayRuntime implements AdminSource {
 
   private warnOnRestartOnlyChanges(next: GatewayConfig): void {
     const cur = this.config;
-    for (const key of ['listen', 'admin', 'workers', 'accessLog'] as const) { // [access-log] accessLog: restart-only
+    for (const key of ['listen', 'admin', 'workers', 'accessLog', 'tracing', 'metrics'] as const) { // [access-log] accessLog, [tracing] tracing, [metrics] metrics: restart-only
       if (JSON.stringify(cur[key]) !== JSON.stringify(next[key])) {
         this.logger.warn({ event: 'config_restart_required', key }, `"${key}" changed: it takes effect at the next restart`);
       }

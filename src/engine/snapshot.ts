@@ -60,7 +60,9 @@ export class CompiledRoute {
     this.hostRewrite = config.hostRewrite ?? null;
     this.retry = config.retryPolicy === undefined ? null : new CompiledRetryPolicy(config.retryPolicy);
     this.retryBudget = this.retry === null ? null : new RetryBudget(this.retry.budgetPercent);
-    this.fault = config.fault === undefined || (config.fault.delay === undefined && config.fault.abort === undefined) ? null : new CompiledFault(config.fault);
+    this.fault = config.fault === undefined || (config.fault.delay === undefined && config.fault.abort === undefined)
+      ? null
+      : new CompiledFault(config.fault, Math.random, upstreams.counters.faultDelays.child(this.name));
     // A route's own breaker wins; otherwise the service's applies (one per service, shared by its routes).
     const cb = config.circuitBreaker ?? service.circuitBreaker;
     let breaker: CircuitBreaker | null = null;
@@ -68,17 +70,18 @@ export class CompiledRoute {
     if (cb !== null && cb !== undefined) {
       const settings = breakerSettings(cb);
       const owner = config.circuitBreaker !== undefined ? `route:${this.name}|service:${service.name}` : `service:${service.name}`;
-      const onTransition = breakerLogger(upstreams);
+      // The route label is set only for a route's own breaker; a service's is shared by its routes.
+      const routeLabel = config.circuitBreaker !== undefined ? this.name : '';
       if (cb.scope === 'endpoint') {
         endpointBreakers = new Map();
         for (const e of service.endpoints) {
           const key = `${owner}|endpoint:${e.address}`;
           breakerKeys.add(key);
-          endpointBreakers.set(e.address, upstreams.breakers.get(key, settings, onTransition));
+          endpointBreakers.set(e.address, upstreams.breakers.get(key, settings, breakerListener(upstreams, routeLabel, service.name, e.address)));
         }
       } else {
         breakerKeys.add(owner);
-        breaker = upstreams.breakers.get(owner, settings, onTransition);
+        breaker = upstreams.breakers.get(owner, settings, breakerListener(upstreams, routeLabel, service.name, ''));
       }
     }
     this.breaker = breaker;
@@ -88,9 +91,11 @@ export class CompiledRoute {
   }
 }
 
-/** Breaker transitions are gateway events: logged as structured lines. */
-function breakerLogger(upstreams: UpstreamRuntime): TransitionListener {
+/** Breaker transitions are gateway events: logged as structured lines and counted. */
+function breakerListener(upstreams: UpstreamRuntime, route: string, service: string, endpoint: string): TransitionListener {
+  const counters = upstreams.counters.breaker(route, service, endpoint);
   return (breaker, from, to) => {
+    counters.record(from, to);
     upstreams.logger?.warn({ event: 'circuit_breaker', breaker: breaker.name, from, to }, `circuit breaker ${breaker.name}: ${from} -> ${to}`);
   };
 }

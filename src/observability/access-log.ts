@@ -5,14 +5,20 @@
  *
  * Hot path (change with care):
  * - sampling is decided first, from `status` and `errorCode` only, before anything is built;
- * - the line is concatenated field by field in one fixed order from booleans compiled once per
- *   process; an unselected field costs one boolean test (no header scan, no JSON, no Date);
- * - strings that can come from a client go through JSON.stringify (escaping), numbers as is;
- * - one-entry caches: the ISO prefix of the current second, the last route's and endpoint's JSON.
+ * - the line is concatenated field by field in one fixed order from key strings compiled once per
+ *   process (the first selected key carries the `{`, so nothing is sliced off afterwards); an
+ *   unselected field costs one boolean test (no header scan, no JSON, no Date);
+ * - strings that can come from a client go through jsonString(): printable ASCII without `"` or
+ *   `\` (nearly every path and user agent) is quoted as is, anything else goes to JSON.stringify;
+ * - durations are printed from integer microseconds (double-to-string conversion is slow);
+ * - one-entry caches: the time of the current millisecond (and the ISO prefix of its second), the
+ *   last route's and endpoint's JSON, the last user agent's;
+ * - a line's byte length is its string length unless a non-ASCII string went into it.
  *
- * Writes: lines are joined into chunks of whole lines, handed to the destination when a chunk is
- * full, after at most FLUSH_INTERVAL_MS, and at shutdown (drain). Every write(2) carries whole
- * lines only:
+ * Writes: each line is copied at once into a chunk buffer (off the JS heap, so lines waiting for
+ * their write are no work for the garbage collector), handed to the destination when the next line
+ * would not fit, after at most FLUSH_INTERVAL_MS, and at shutdown (drain). Every write(2) carries
+ * whole lines only:
  * - a file is opened with O_APPEND, so the workers of one gateway can share one path: appends
  *   never overwrite each other, and on Linux local filesystems (ext4, xfs) a write holds the
  *   inode lock, so a chunk (<= 64 KiB) lands in one piece (POSIX itself only promises atomic
@@ -25,9 +31,10 @@ import { closeSync, openSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { pino } from 'pino';
 import type { RequestContext } from '../dataplane/context.js';
-import { DEFAULT_ACCESS_LOG_FIELDS, type AccessLogConfig, type AccessLogField } from '../config/schema/observability.js';
+import { ACCESS_LOG_FIELDS, DEFAULT_ACCESS_LOG_FIELDS, type AccessLogConfig, type AccessLogField } from '../config/schema/observability.js';
 import type { Logger } from './logger.js';
 import type { RequestObserver } from './observer.js';
+import { headerValue, traceIdOf } from './tracing/propagation.js';
 
 /** Largest single write to stdout: PIPE_BUF on Linux, so a write of whole lines to a pipe is atomic. */
 const PIPE_CHUNK = 4096;
@@ -45,7 +52,8 @@ export interface AccessLogSink {
   write(line: string): unknown;
 }
 
-type Destination = ReturnType<typeof pino.destination>;
+/** sonic-boom in buffer mode: takes the chunk buffers as they are (its types only declare strings). */
+type Destination = ReturnType<typeof pino.destination> & { write(chunk: Buffer): boolean };
 
 /** Every access log of this process with a file destination (SIGUSR2 reopens them all). */
 const live = new Set<AccessLog>();
@@ -55,33 +63,34 @@ export function reopenAccessLogs(): void {
   for (const log of live) log.reopen();
 }
 
-/** W3C trace-context `traceparent`: version-traceid(32 hex)-parentid(16 hex)-flags. */
-const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}(-|$)/;
-const ZERO_TRACE = '00000000000000000000000000000000';
-const ZERO_PARENT = '0000000000000000';
+// Shared with tracing, which owns trace-header parsing; re-exported for existing importers.
+export { headerValue, traceIdOf };
 
-/** The trace id of a `traceparent` value, or null when it is missing or invalid (W3C rules). */
-export function traceIdOf(value: string | null): string | null {
-  if (value === null || value.length < 55) return null;
-  const m = TRACEPARENT.exec(value);
-  if (m === null) return null;
-  const version = m[1]!;
-  if (version === 'ff') return null;
-  // Version 00 is exactly 55 characters; later versions may append fields after a '-'.
-  if (version === '00' && value.length !== 55) return null;
-  const trace = m[2]!;
-  if (trace === ZERO_TRACE || m[3] === ZERO_PARENT) return null;
-  return trace;
+/** A character that keeps a string off the quote-as-is path: control, `"`, `\`, DEL and all non-ASCII. */
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\u007f-\uffff]/;
+/** Any non-ASCII character (its UTF-8 form is longer than one byte). */
+const NON_ASCII = /[^\u0000-\u007f]/;
+
+/**
+ * `s` as a JSON string literal, the same text JSON.stringify gives. Printable ASCII without `"` or
+ * `\` is quoted as is (one regex scan, far cheaper than JSON.stringify); anything else, control
+ * characters, non-ASCII and lone surrogates included, goes to JSON.stringify.
+ */
+export function jsonString(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
 }
 
-/** The first value of a header (lowercase name) in Node's raw [name, value, ...] list, or null. */
-export function headerValue(rawHeaders: readonly string[], lowerName: string): string | null {
-  const len = lowerName.length;
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!;
-    if (name.length === len && name.toLowerCase() === lowerName) return rawHeaders[i + 1]!;
-  }
-  return null;
+/** A duration in ms rounded to the microsecond, printed as `Math.round(ms * 1000) / 1000` would be. */
+export function formatMs(ms: number): string {
+  const us = Math.round(ms * 1000);
+  // Integer arithmetic on small values; anything else takes the general (slow) path.
+  if (!(us >= 0 && us < 2_000_000_000)) return String(us / 1000);
+  const whole = (us / 1000) | 0;
+  const frac = us - whole * 1000;
+  if (frac === 0) return '' + whole;
+  if (frac % 100 === 0) return whole + '.' + frac / 100;
+  if (frac % 10 === 0) return whole + (frac < 100 ? '.0' : '.') + frac / 10;
+  return whole + (frac < 10 ? '.00' : frac < 100 ? '.0' : '.') + frac;
 }
 
 /** An access-log config with its defaults applied. */
@@ -120,31 +129,49 @@ export class AccessLog implements RequestObserver {
   private readonly fClientIp: boolean;
   private readonly fUserAgent: boolean;
   private readonly fAborted: boolean;
+  /**
+   * The key of each field with its separator: `{"time":` for the first selected field, `,"x":`
+   * for the others ('' when not selected).
+   */
+  private readonly keys: Readonly<Record<AccessLogField, string>>;
   /** `,"pid":123` and `,"hostname":"..."` when selected, else ''. */
   private readonly constants: string;
+  private readonly constantsWide: boolean;
   private readonly sampleRate: number;
   private readonly sink: AccessLogSink;
   /** The sonic-boom destination when writing to a file or stdout (null with a custom sink). */
   private readonly dest: Destination | null;
   private readonly isFile: boolean;
   private closed = false;
-  /** Lines not yet handed to the destination (whole lines, at most chunkBytes bytes). */
-  private pending = '';
+  /** Lines not yet handed to the destination: the first pendingBytes bytes of `chunk` (whole lines). */
+  private chunk: Buffer;
   private pendingBytes = 0;
   private readonly chunkBytes: number;
   /** Writes out a partial chunk every FLUSH_INTERVAL_MS (unref'd; null with a custom sink). */
   private flushTimer: NodeJS.Timeout | null = null;
-  // One-entry caches (hot path): the ISO prefix of the current second, the JSON of the last route
-  // (route + service) and of the last endpoint; consecutive requests mostly share them.
-  private isoSecond = -1;
+  // One-entry caches (hot path): the quoted time of the last millisecond and the ISO prefix of its
+  // second, the JSON of the last route (route + service), endpoint and user agent; consecutive
+  // requests mostly share them. `*Wide`: the text has non-ASCII characters.
+  private isoSecond = Number.NaN;
   private isoPrefix = '';
+  private lastMs = Number.NaN;
+  private lastTimeJson = '';
   private lastRoute: RequestContext['route'] | undefined = undefined;
   private lastRouteJson = '';
+  private lastRouteWide = false;
   private lastEndpoint: RequestContext['endpoint'] | undefined = undefined;
   private lastEndpointJson = '';
+  private lastEndpointWide = false;
+  private lastUserAgent: string | null = null;
+  private lastUserAgentJson = '';
+  private lastUserAgentWide = false;
+  /** The line format() returned last has non-ASCII characters (its UTF-8 byte length exceeds its length). */
+  private lineWide = false;
   private closing: Promise<void> | null = null;
   /** The sampling dice (replaceable in tests). */
   random: () => number = Math.random;
+  /** Tracing is on: `traceId` is the request's trace (ctx.traceId, started here or continued), not read from traceparent. */
+  traceFromContext = false;
 
   constructor(settings: ResolvedAccessLog, sink: AccessLogSink | null = null, logger: Logger | null = null) {
     const f = settings.fields;
@@ -167,10 +194,19 @@ export class AccessLog implements RequestObserver {
     this.fClientIp = f.has('clientIp');
     this.fUserAgent = f.has('userAgent');
     this.fAborted = f.has('aborted');
-    this.constants = (f.has('pid') ? `,"pid":${process.pid}` : '') + (f.has('hostname') ? `,"hostname":${JSON.stringify(hostname())}` : '');
+    const keys = {} as Record<AccessLogField, string>;
+    let first = true;
+    for (const field of ACCESS_LOG_FIELDS) {
+      keys[field] = f.has(field) ? (first ? '{"' : ',"') + field + '":' : '';
+      if (f.has(field)) first = false;
+    }
+    this.keys = Object.freeze(keys);
+    this.constants = (f.has('pid') ? keys.pid + process.pid : '') + (f.has('hostname') ? keys.hostname + JSON.stringify(hostname()) : '');
+    this.constantsWide = NON_ASCII.test(this.constants);
     this.sampleRate = settings.sampleRate;
     this.isFile = sink === null && settings.output !== 'stdout';
     this.chunkBytes = this.isFile ? FILE_CHUNK : PIPE_CHUNK;
+    this.chunk = sink === null ? Buffer.allocUnsafeSlow(this.chunkBytes) : Buffer.alloc(0);
     if (sink !== null) {
       this.sink = sink;
       this.dest = null;
@@ -181,7 +217,9 @@ export class AccessLog implements RequestObserver {
       }
       // minLength 0: a chunk goes out at once when no write is in flight; maxWrite keeps every
       // write(2) at whole chunks of at most chunkBytes bytes.
-      const dest = pino.destination({ dest: this.isFile ? settings.output : 1, sync: false, minLength: 0, maxWrite: this.chunkBytes, append: true });
+      const dest = pino.destination({
+        dest: this.isFile ? settings.output : 1, sync: false, minLength: 0, maxWrite: this.chunkBytes, append: true, contentMode: 'buffer',
+      }) as Destination;
       let reported = false;
       dest.on('error', (err: Error) => {
         if (reported) return;
@@ -206,20 +244,34 @@ export class AccessLog implements RequestObserver {
       return;
     }
     // Lines gather into chunks: one write(2) per chunk, not per line; a partial chunk goes out
-    // on the timer.
-    const bytes = Buffer.byteLength(line);
-    if (this.pendingBytes + bytes > this.chunkBytes && this.pendingBytes > 0) this.flushPending();
-    this.pending += line;
-    this.pendingBytes += bytes;
+    // on the timer. Byte counts stay exact (a pipe write over PIPE_BUF is not atomic).
+    const wide = this.lineWide;
+    const bytes = wide ? Buffer.byteLength(line) : line.length;
+    if (this.pendingBytes + bytes > this.chunkBytes) {
+      this.flushPending();
+      if (bytes > this.chunkBytes) {
+        // A line longer than a chunk goes out alone.
+        this.writeChunk(Buffer.from(line));
+        return;
+      }
+    }
+    // ASCII copies byte for byte (latin1); only a line with non-ASCII text needs UTF-8 encoding.
+    const c = this.chunk;
+    this.pendingBytes += c.write(line, this.pendingBytes, wide ? 'utf8' : 'latin1');
   }
 
   private flushPending(): void {
     if (this.pendingBytes === 0) return;
-    const chunk = this.pending;
-    this.pending = '';
+    const full = this.chunk.subarray(0, this.pendingBytes);
+    // The destination keeps the buffer until it is written: the next lines go to a new one.
+    this.chunk = Buffer.allocUnsafeSlow(this.chunkBytes);
     this.pendingBytes = 0;
+    this.writeChunk(full);
+  }
+
+  private writeChunk(chunk: Buffer): void {
     try {
-      this.sink.write(chunk);
+      this.dest!.write(chunk);
     } catch {
       // A destination torn down under us: drop the lines rather than fail a request.
     }
@@ -227,65 +279,106 @@ export class AccessLog implements RequestObserver {
 
   /** The JSON line of one request (with its trailing newline). */
   format(ctx: RequestContext, nowHr: number): string {
+    const k = this.keys;
+    this.lineWide = false;
+    // User agent and traceparent in one pass over the headers, and only when their fields are on.
+    const traceHeader = this.fTraceId && !this.traceFromContext;
+    let ua: string | null = null;
+    let traceparent: string | null = null;
+    if (this.fUserAgent || traceHeader) {
+      const raw = ctx.rawHeaders;
+      for (let i = 0; i + 1 < raw.length; i += 2) {
+        const name = raw[i]!;
+        const n = name.length;
+        // Length and first letter before lower-casing: most names are rejected without allocating.
+        if (n === 10) {
+          if (ua === null && this.fUserAgent && (name.charCodeAt(0) | 32) === 117 && name.toLowerCase() === 'user-agent') ua = raw[i + 1]!;
+        } else if (n === 11) {
+          if (traceparent === null && traceHeader && (name.charCodeAt(0) | 32) === 116 && name.toLowerCase() === 'traceparent') traceparent = raw[i + 1]!;
+        }
+      }
+    }
     let s = '';
-    if (this.fTime) s += ',"time":"' + this.iso(ctx.startedAt) + '"';
+    if (this.fTime) s += k.time + this.time(ctx.startedAt);
     // Ids the gateway generated are UUIDs (nothing to escape); a client's x-request-id may be anything.
-    if (this.fRequestId) s += ctx.clientRequestId ? ',"requestId":' + JSON.stringify(ctx.id) : ',"requestId":"' + ctx.id + '"';
+    if (this.fRequestId) s += k.requestId + (ctx.clientRequestId ? this.quote(ctx.id) : '"' + ctx.id + '"');
     if (this.fTraceId) {
-      const trace = traceIdOf(headerValue(ctx.rawHeaders, 'traceparent'));
-      s += trace === null ? ',"traceId":null' : ',"traceId":"' + trace + '"';
+      const trace = this.traceFromContext ? ctx.traceId : traceIdOf(traceparent);
+      s += trace === null ? k.traceId + 'null' : k.traceId + '"' + trace + '"';
     }
     const route = ctx.route;
     if (this.fRoute || this.fService) {
       if (route !== this.lastRoute) {
         this.lastRoute = route;
-        this.lastRouteJson = (this.fRoute ? (route === null ? ',"route":null' : ',"route":' + JSON.stringify(route.name)) : '') +
-          (this.fService ? (route === null ? ',"service":null' : ',"service":' + JSON.stringify(route.service.name)) : '');
+        this.lastRouteJson = (this.fRoute ? k.route + (route === null ? 'null' : JSON.stringify(route.name)) : '') +
+          (this.fService ? k.service + (route === null ? 'null' : JSON.stringify(route.service.name)) : '');
+        this.lastRouteWide = NON_ASCII.test(this.lastRouteJson);
       }
       s += this.lastRouteJson;
+      if (this.lastRouteWide) this.lineWide = true;
     }
     if (this.fEndpoint) {
       const endpoint = ctx.endpoint;
       if (endpoint !== this.lastEndpoint) {
         this.lastEndpoint = endpoint;
-        this.lastEndpointJson = endpoint === null ? ',"endpoint":null' : ',"endpoint":' + JSON.stringify(endpoint.address);
+        this.lastEndpointJson = k.endpoint + (endpoint === null ? 'null' : JSON.stringify(endpoint.address));
+        this.lastEndpointWide = NON_ASCII.test(this.lastEndpointJson);
       }
       s += this.lastEndpointJson;
+      if (this.lastEndpointWide) this.lineWide = true;
     }
     // The method is one of llhttp's known tokens and the client address an IP: nothing to escape.
-    if (this.fMethod) s += ',"method":"' + ctx.method + '"';
-    if (this.fPath) s += ',"path":' + JSON.stringify(ctx.path);
-    if (this.fQuery) s += ctx.search === '' ? ',"query":null' : ',"query":' + JSON.stringify(ctx.search.slice(1));
-    if (this.fStatus) s += ',"status":' + ctx.status;
-    if (this.fErrorCode) s += ctx.errorCode === null ? ',"errorCode":null' : ',"errorCode":"' + ctx.errorCode + '"';
-    if (this.fBytesIn) s += ',"bytesIn":' + ctx.bodyBytes;
-    if (this.fBytesOut) s += ',"bytesOut":' + ctx.responseBytes;
-    if (this.fDurationMs) s += ',"durationMs":' + Math.round((nowHr - ctx.startedHr) * 1000) / 1000;
+    if (this.fMethod) s += k.method + '"' + ctx.method + '"';
+    if (this.fPath) s += k.path + this.quote(ctx.path);
+    if (this.fQuery) s += k.query + (ctx.search === '' ? 'null' : this.quote(ctx.search.slice(1)));
+    if (this.fStatus) s += k.status + ctx.status;
+    if (this.fErrorCode) s += k.errorCode + (ctx.errorCode === null ? 'null' : '"' + ctx.errorCode + '"');
+    if (this.fBytesIn) s += k.bytesIn + ctx.bodyBytes;
+    if (this.fBytesOut) s += k.bytesOut + ctx.responseBytes;
+    if (this.fDurationMs) s += k.durationMs + formatMs(nowHr - ctx.startedHr);
     if (this.fUpstreamMs) {
-      s += ctx.upstreamSentHr > 0 && ctx.upstreamHeadHr >= ctx.upstreamSentHr
-        ? ',"upstreamMs":' + Math.round((ctx.upstreamHeadHr - ctx.upstreamSentHr) * 1000) / 1000
-        : ',"upstreamMs":null';
+      s += k.upstreamMs + (ctx.upstreamSentHr > 0 && ctx.upstreamHeadHr >= ctx.upstreamSentHr ? formatMs(ctx.upstreamHeadHr - ctx.upstreamSentHr) : 'null');
     }
-    if (this.fAttempts) s += ',"attempts":' + ctx.attempts;
-    if (this.fClientIp) s += ',"clientIp":"' + ctx.clientAddress + '"';
+    if (this.fAttempts) s += k.attempts + ctx.attempts;
+    if (this.fClientIp) s += k.clientIp + '"' + ctx.clientAddress + '"';
     if (this.fUserAgent) {
-      const ua = headerValue(ctx.rawHeaders, 'user-agent');
-      s += ua === null ? ',"userAgent":null' : ',"userAgent":' + JSON.stringify(ua);
+      if (ua === null) s += k.userAgent + 'null';
+      else {
+        if (ua !== this.lastUserAgent) {
+          this.lastUserAgent = ua;
+          this.lastUserAgentJson = k.userAgent + jsonString(ua);
+          this.lastUserAgentWide = NON_ASCII.test(this.lastUserAgentJson);
+        }
+        s += this.lastUserAgentJson;
+        if (this.lastUserAgentWide) this.lineWide = true;
+      }
     }
-    if (this.fAborted) s += ctx.aborted ? ',"aborted":true' : ',"aborted":false';
+    if (this.fAborted) s += k.aborted + (ctx.aborted ? 'true' : 'false');
+    if (this.constantsWide) this.lineWide = true;
     s += this.constants;
-    return s.length === 0 ? '{}\n' : '{' + s.slice(1) + '}\n';
+    return s.length === 0 ? '{}\n' : s + '}\n';
   }
 
-  /** `ms` as an ISO 8601 UTC string; Date formatting only once per second. */
-  private iso(ms: number): string {
+  /** jsonString(), noting whether the result made the line non-ASCII. */
+  private quote(v: string): string {
+    if (!NEEDS_ESCAPE.test(v)) return '"' + v + '"';
+    const json = JSON.stringify(v);
+    if (NON_ASCII.test(json)) this.lineWide = true;
+    return json;
+  }
+
+  /** `ms` as a quoted ISO 8601 UTC string: cached per millisecond, Date formatting once per second. */
+  private time(ms: number): string {
+    if (ms === this.lastMs) return this.lastTimeJson;
     const sec = Math.floor(ms / 1000);
     if (sec !== this.isoSecond) {
       this.isoSecond = sec;
-      this.isoPrefix = new Date(sec * 1000).toISOString().slice(0, 20); // YYYY-MM-DDTHH:MM:SS.
+      this.isoPrefix = '"' + new Date(sec * 1000).toISOString().slice(0, 20); // "YYYY-MM-DDTHH:MM:SS.
     }
     const milli = ms - sec * 1000;
-    return this.isoPrefix + (milli < 10 ? '00' : milli < 100 ? '0' : '') + milli + 'Z';
+    this.lastMs = ms;
+    this.lastTimeJson = this.isoPrefix + (milli < 10 ? '00' : milli < 100 ? '0' : '') + milli + 'Z"';
+    return this.lastTimeJson;
   }
 
   /** Reopens the file at its path (logrotate moved it away); a no-op for stdout. */

@@ -29,7 +29,7 @@ function fakeCtx(snap: Snapshot, fields: Partial<Record<keyof RequestContext, un
 describe('PlaneMetrics', () => {
   const upstreams = new UpstreamRuntime();
   const snap = compileSnapshot(config, 1, upstreams);
-  const plane = { snapshot: snap, connectionCount: 3 };
+  const plane = { snapshot: snap, connectionCount: 3, upstreams };
   const m = new PlaneMetrics(plane);
   const e1 = snap.services.get('users')!.endpoints[0]!;
   m.requestDone(fakeCtx(snap, { status: 200, bodyBytes: 10, responseBytes: 100, endpoint: e1, upstreamSentHr: 1000, upstreamHeadHr: 1000.3 }));
@@ -88,9 +88,41 @@ describe('PlaneMetrics', () => {
     assert.equal(s.get('meshgate_open_connections'), 6);
   });
 
+  it('counts timeouts by kind, exhausted retries, bulkhead rejections and fault aborts from the finished request', async () => {
+    const cfg = {
+      services: { users: { endpoints: ['127.0.0.1:1'], maxConcurrentRequests: 1 } },
+      routes: [{ name: 'r', path: '/r', backendService: 'users', retryPolicy: { maxAttempts: 2, perTryTimeoutMs: 10 } }],
+    };
+    const rt = new UpstreamRuntime();
+    const sn = compileSnapshot(cfg, 1, rt);
+    const pm = new PlaneMetrics({ snapshot: sn, connectionCount: 0, upstreams: rt });
+    const route = sn.routes[0]!;
+    // Both attempts cut by the per-try timeout: 504, retries exhausted.
+    pm.requestDone(fakeCtx(sn, { route, status: 504, errorCode: 'MG_UPSTREAM_TIMEOUT', attempts: 2, perTryTimeouts: 2 }));
+    // One attempt cut, the second answered by the upstream with 200: not exhausted.
+    pm.requestDone(fakeCtx(sn, { route, status: 200, attempts: 2, perTryTimeouts: 1 }));
+    // The route timeout.
+    pm.requestDone(fakeCtx(sn, { route, status: 504, errorCode: 'MG_UPSTREAM_TIMEOUT', attempts: 1, routeTimedOut: true }));
+    pm.requestDone(fakeCtx(sn, { route, status: 503, errorCode: 'MG_BULKHEAD_FULL' }));
+    pm.requestDone(fakeCtx(sn, { route, status: 503, errorCode: 'MG_BULKHEAD_TIMEOUT' }));
+    pm.requestDone(fakeCtx(sn, { route, status: 418, errorCode: 'MG_FAULT_INJECTED' }));
+    const s = samples((await renderMetrics([pm.collect()], false)).body);
+    assert.equal(s.get('meshgate_upstream_timeouts_total{route="r",service="users",kind="per_try"}'), 3);
+    assert.equal(s.get('meshgate_upstream_timeouts_total{route="r",service="users",kind="overall"}'), 1);
+    assert.equal(s.get('meshgate_retries_total{route="r",service="users"}'), 2);
+    assert.equal(s.get('meshgate_retries_exhausted_total{route="r",service="users"}'), 1);
+    assert.equal(s.get('meshgate_bulkhead_rejected_total{service="users",reason="queue_full"}'), 1);
+    assert.equal(s.get('meshgate_bulkhead_rejected_total{service="users",reason="queue_timeout"}'), 1);
+    assert.equal(s.get('meshgate_fault_aborts_injected_total{route="r",status="418"}'), 1);
+    assert.equal(s.get('meshgate_bulkhead_active_requests{service="users"}'), 0);
+    const elu = s.get('meshgate_event_loop_utilization')!;
+    assert.ok(elu >= 0 && elu <= 1, `utilisation ${elu}`);
+    assert.ok(s.get('meshgate_event_loop_busy_seconds_total')! > 0);
+  });
+
   it('keeps series across config versions', async () => {
     const next = compileSnapshot(config, 2, upstreams);
-    const p2 = { snapshot: next, connectionCount: 0 };
+    const p2 = { snapshot: next, connectionCount: 0, upstreams };
     const m2 = new PlaneMetrics(p2);
     m2.requestDone(fakeCtx(snap, {}));
     p2.snapshot = next;

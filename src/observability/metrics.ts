@@ -4,8 +4,12 @@
  * - PlaneMetrics: one per data plane (the process itself with workers: 1, each worker otherwise).
  *   It is the plane's RequestObserver: per request it bumps pre-bound children (bound once per
  *   route/service/endpoint, cached by the compiled object in a WeakMap and by label values in the
- *   family, so series survive reloads and never go backwards). Pools, health, ejections,
- *   breakers, rate-limit decisions and open connections are read at scrape time.
+ *   family, so series survive reloads and never go backwards). What the request's end tells
+ *   (status, bytes, durations, attempts, timeouts, error code: bulkhead and fault rejections) is
+ *   counted there; events inside policies (breaker transitions, fault delays, outlier ejections)
+ *   are counted where they happen (PolicyCounters). Pools, health, ejections, breaker states,
+ *   bulkhead occupancy, rate-limit decisions, open connections and event loop utilisation are
+ *   read at scrape time.
  * - processRegistry(): prom-client's default process metrics (event loop lag, memory, handles,
  *   GC...), one registry per process.
  * - renderMetrics(): merges the JSON of every process (the control process and each worker)
@@ -15,15 +19,20 @@
  * Label values are route names, service names, endpoint addresses from config, status codes and
  * error codes: never raw paths or client addresses.
  */
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { AggregatorRegistry, collectDefaultMetrics, Registry } from 'prom-client';
 import type { RequestContext } from '../dataplane/context.js';
 import type { CompiledRoute, Snapshot } from '../engine/snapshot.js';
+import { BULKHEAD_METRICS } from '../policies/bulkhead/metrics.js';
 import { BREAKER_STATE_VALUE, CIRCUIT_BREAKER_METRICS } from '../policies/circuit-breaker/metrics.js';
+import { FAULT_METRICS } from '../policies/fault/metrics.js';
+import { RETRY_METRICS } from '../policies/retry/metrics.js';
 import type { CircuitBreaker } from '../policies/circuit-breaker/breaker.js';
 import type { RouteRateLimiter } from '../policies/rate-limit/runtime.js';
 import type { PooledEndpoint } from '../upstream/service.js';
 import { CounterFamily, gauge, HistogramFamily, type CounterChild, type HistogramChild, type MetricJSON } from './metrics-kinds.js';
 import type { RequestObserver } from './observer.js';
+import type { PolicyCounters } from './policy-counters.js';
 
 export type { MetricJSON } from './metrics-kinds.js';
 
@@ -39,7 +48,18 @@ const CLASS_LABEL: readonly string[] = Array.from({ length: 600 }, (_, i) => (i 
 export interface MetricsPlane {
   readonly snapshot: Snapshot;
   readonly connectionCount: number;
+  readonly upstreams: { readonly counters: PolicyCounters };
 }
+
+/** Timeouts by kind: an attempt cut by retryPolicy.perTryTimeoutMs, or the request by the route's timeoutSeconds. */
+export const TIMEOUT_METRICS = Object.freeze({
+  timeouts: Object.freeze({
+    name: 'meshgate_upstream_timeouts_total',
+    help: 'Upstream timeouts by kind: per_try (an attempt cut by retryPolicy.perTryTimeoutMs, retried or answered 504) or overall (the route timeout answered 504).',
+    type: 'counter',
+    labels: Object.freeze(['route', 'service', 'kind'] as const),
+  }),
+});
 
 /** The children of one (route, service): bound on the route's first request of a config version. */
 class RouteBinding {
@@ -50,6 +70,9 @@ class RouteBinding {
   readonly requestBytes: CounterChild;
   readonly responseBytes: CounterChild;
   readonly retries: CounterChild;
+  readonly retriesExhausted: CounterChild;
+  readonly perTryTimeouts: CounterChild;
+  readonly overallTimeouts: CounterChild;
   readonly route: string;
   readonly service: string;
   private readonly m: PlaneMetrics;
@@ -62,6 +85,9 @@ class RouteBinding {
     this.requestBytes = m.requestBytes.child(route, service);
     this.responseBytes = m.responseBytes.child(route, service);
     this.retries = m.retries.child(route, service);
+    this.retriesExhausted = m.retriesExhausted.child(route, service);
+    this.perTryTimeouts = m.timeouts.child(route, service, 'per_try');
+    this.overallTimeouts = m.timeouts.child(route, service, 'overall');
   }
 
   bindCode(code: number): CounterChild {
@@ -75,6 +101,28 @@ class RouteBinding {
     this.errors.set(code, c);
     return c;
   }
+
+  /** Counters that follow from the error code: bulkhead rejections, fault aborts (bound on first use). */
+  countPolicyError(code: string, status: number): void {
+    let c: CounterChild | undefined;
+    switch (code) {
+      case 'MG_BULKHEAD_FULL':
+        c = this.bulkheadFull ??= this.m.bulkheadRejected.child(this.service, 'queue_full');
+        break;
+      case 'MG_BULKHEAD_TIMEOUT':
+        c = this.bulkheadTimeout ??= this.m.bulkheadRejected.child(this.service, 'queue_timeout');
+        break;
+      case 'MG_FAULT_INJECTED':
+        c = this.m.faultAborts.child(this.route, CODE_LABEL[status] ?? '0');
+        break;
+      default:
+        return;
+    }
+    c.value++;
+  }
+
+  private bulkheadFull: CounterChild | null = null;
+  private bulkheadTimeout: CounterChild | null = null;
 }
 
 /** Rate-limit decision counts per route and limit name, kept across config versions. */
@@ -137,8 +185,12 @@ export class PlaneMetrics implements RequestObserver {
   readonly requestDuration = new HistogramFamily('meshgate_request_duration_seconds', 'Time from the request head to the end of the response (or abandonment), by route and service.', ['route', 'service'], DURATION_BUCKETS);
   readonly requestBytes = new CounterFamily('meshgate_request_bytes_total', 'Request body bytes received from clients, by route and service.', ['route', 'service']);
   readonly responseBytes = new CounterFamily('meshgate_response_bytes_total', 'Response body bytes sent to clients, by route and service.', ['route', 'service']);
-  readonly retries = new CounterFamily('meshgate_retries_total', 'Upstream attempts beyond the first (retries), by route and service.', ['route', 'service']);
+  readonly retries = counterOf(RETRY_METRICS.retries);
   readonly gatewayErrors = new CounterFamily('meshgate_gateway_errors_total', 'Requests the gateway answered itself with an error, by route and error code (MG_*).', ['route', 'code']);
+  readonly retriesExhausted = counterOf(RETRY_METRICS.exhausted);
+  readonly timeouts = counterOf(TIMEOUT_METRICS.timeouts);
+  readonly bulkheadRejected = counterOf(BULKHEAD_METRICS.rejected);
+  readonly faultAborts = counterOf(FAULT_METRICS.aborts);
   readonly upstreamDuration = new HistogramFamily('meshgate_upstream_duration_seconds', 'Time from sending the request upstream to its response head (last attempt), by service and endpoint.', ['service', 'endpoint'], DURATION_BUCKETS);
 
   private readonly plane: MetricsPlane;
@@ -149,6 +201,8 @@ export class PlaneMetrics implements RequestObserver {
   private readonly noRoute: RouteBinding;
   private readonly endpoints = new WeakMap<PooledEndpoint, HistogramChild>();
   private readonly rateLimits = new RateLimitTotals();
+  /** Event loop utilisation at the previous scrape (the gauge covers the time since). */
+  private lastElu: EventLoopUtilization = performance.eventLoopUtilization();
 
   constructor(plane: MetricsPlane) {
     this.plane = plane;
@@ -165,9 +219,16 @@ export class PlaneMetrics implements RequestObserver {
     b.duration.observe((performance.now() - ctx.startedHr) / 1000);
     b.requestBytes.value += ctx.bodyBytes;
     b.responseBytes.value += ctx.responseBytes;
-    if (ctx.attempts > 1) b.retries.value += ctx.attempts - 1;
+    const attempts = ctx.attempts;
+    if (attempts > 1) b.retries.value += attempts - 1;
     const err = ctx.errorCode;
-    if (err !== null) (b.errors.get(err) ?? b.bindError(err)).value++;
+    if (err !== null) {
+      (b.errors.get(err) ?? b.bindError(err)).value++;
+      b.countPolicyError(err, code);
+    }
+    if (ctx.perTryTimeouts > 0) b.perTryTimeouts.value += ctx.perTryTimeouts;
+    if (ctx.routeTimedOut) b.overallTimeouts.value++;
+    if (route !== null && route.retry !== null && attempts >= route.retry.maxAttempts && (code >= 500 || err !== null)) b.retriesExhausted.value++;
     const e = ctx.endpoint;
     if (e !== null && route !== null && ctx.upstreamSentHr > 0 && ctx.upstreamHeadHr >= ctx.upstreamSentHr) {
       (this.endpoints.get(e) ?? this.bindEndpoint(route.service.name, e)).observe((ctx.upstreamHeadHr - ctx.upstreamSentHr) / 1000);
@@ -199,7 +260,13 @@ export class PlaneMetrics implements RequestObserver {
     const open: MetricJSON['values'] = [];
     const healthy: MetricJSON['values'] = [];
     const ejected: MetricJSON['values'] = [];
+    const bulkheadActive: MetricJSON['values'] = [];
+    const bulkheadPending: MetricJSON['values'] = [];
     for (const svc of snap.services.values()) {
+      if (svc.bulkhead !== null) {
+        bulkheadActive.push({ value: svc.bulkhead.active, labels: { service: svc.name } });
+        bulkheadPending.push({ value: svc.bulkhead.pending, labels: { service: svc.name } });
+      }
       for (const e of svc.endpoints) {
         const labels = { service: svc.name, endpoint: e.address };
         const idle = e.pool.idleCount;
@@ -216,6 +283,11 @@ export class PlaneMetrics implements RequestObserver {
       this.responseBytes.collect(),
       this.gatewayErrors.collect(),
       this.retries.collect(),
+      this.retriesExhausted.collect(),
+      this.timeouts.collect(),
+      this.bulkheadRejected.collect(),
+      this.faultAborts.collect(),
+      ...this.plane.upstreams.counters.collect(),
       this.upstreamDuration.collect(),
       this.rateLimits.collect(snap),
       gauge('meshgate_open_connections', 'Client connections open now.', 'sum', [{ value: this.plane.connectionCount, labels: {} }]),
@@ -223,8 +295,34 @@ export class PlaneMetrics implements RequestObserver {
       gauge('meshgate_endpoint_healthy', 'Endpoint health (1 healthy, 0 failed its active health check); across workers the minimum.', 'min', healthy),
       gauge('meshgate_endpoint_ejected', 'Endpoint ejected by outlier detection (1) or not (0); across workers the maximum.', 'max', ejected),
       breakerStates(snap),
+      gauge(BULKHEAD_METRICS.active.name, `${BULKHEAD_METRICS.active.help} Across workers the sum.`, 'sum', bulkheadActive),
+      gauge(BULKHEAD_METRICS.pending.name, `${BULKHEAD_METRICS.pending.help} Across workers the sum.`, 'sum', bulkheadPending),
+      ...this.eventLoop(),
     ];
   }
+
+  /** Event loop utilisation since the previous scrape, and busy time since start (data-plane processes). */
+  private eventLoop(): MetricJSON[] {
+    const now = performance.eventLoopUtilization();
+    const since = performance.eventLoopUtilization(now, this.lastElu);
+    this.lastElu = now;
+    return [
+      gauge('meshgate_event_loop_utilization', 'Share of time the event loop was busy (0..1) since the previous scrape, per data-plane process; across workers the average.', 'average', [
+        { value: since.utilization, labels: {} },
+      ]),
+      {
+        name: 'meshgate_event_loop_busy_seconds_total',
+        help: 'Time the event loops of the data-plane processes were busy (rate() of it: cores of event loop in use).',
+        type: 'counter',
+        aggregator: 'sum',
+        values: [{ value: now.active / 1000, labels: {} }],
+      },
+    ];
+  }
+}
+
+function counterOf(decl: { readonly name: string; readonly help: string; readonly labels: readonly string[] }): CounterFamily {
+  return new CounterFamily(decl.name, decl.help, decl.labels);
 }
 
 /** `meshgate_circuit_breaker_state` of every breaker the serving version uses (each once). */

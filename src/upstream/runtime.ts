@@ -2,6 +2,7 @@ import type { Logger } from '../observability/logger.js';
 import { BreakerRegistry } from '../policies/circuit-breaker/breaker.js';
 import { Bulkhead } from '../policies/bulkhead/bulkhead.js';
 import { RateLimitStoreHolder } from '../policies/rate-limit/runtime.js';
+import { PolicyCounters } from '../observability/policy-counters.js';
 import { EndpointStateRegistry } from './endpoint-state.js';
 import { PoolRegistry } from './pool.js';
 
@@ -21,6 +22,8 @@ export class UpstreamRuntime {
   readonly breakers = new BreakerRegistry();
   /** The rate-limit store of this process (memory, the node's supervisor, or Redis). */
   readonly rateLimits = new RateLimitStoreHolder();
+  /** Breaker transitions, fault delays and outlier ejections of this process (Prometheus counters). */
+  readonly counters = new PolicyCounters();
   private readonly bulkheads = new Map<string, { key: string; bulkhead: Bulkhead }>();
   private readonly loads = new Map<string, ServiceLoad>();
   logger: Logger | null = null;

@@ -67,7 +67,7 @@ export class UpstreamService {
       config.maxConcurrentRequests === undefined
         ? null
         : upstreams.bulkhead(name, config.maxConcurrentRequests, config.maxPendingRequests ?? 0, config.queueTimeoutMs ?? 1000);
-    this.outlier = createOutlierDetector(name, config.outlierDetection, this.endpoints.map((e) => e.state), upstreams.logger);
+    this.outlier = createOutlierDetector(name, config.outlierDetection, this.endpoints.map((e) => e.state), upstreams.logger, upstreams.counters.outlierEjections.child(name));
     this.load = upstreams.load(name);
     this.circuitBreaker = config.circuitBreaker ?? null;
   }

@@ -41,6 +41,8 @@ process.on('message', (msg: ToWorker) => {
       try {
         plane = new DataPlane(msg.config, msg.version, logger);
         plane.applyHealth(msg.health);
+        // [metrics] Default process metrics (event loop lag is sampled from now on), unless off.
+        if (plane.metrics !== null) processRegistry();
       } catch (err) {
         send({ type: 'start-failed', error: String((err as Error).message) });
         return;
@@ -72,7 +74,12 @@ process.on('message', (msg: ToWorker) => {
     case 'metrics': {
       // [metrics] This process's default metrics plus its data plane's (none before start).
       const id = msg.id;
-      const own = plane?.metrics.collect() ?? [];
+      const metrics = plane?.metrics ?? null;
+      if (metrics === null) {
+        send({ type: 'metrics', id, metrics: [] }); // not started, or metrics off
+        break;
+      }
+      const own = metrics.collect();
       processRegistry().getMetricsAsJSON().then(
         (proc) => send({ type: 'metrics', id, metrics: [...proc, ...own] }),
         () => send({ type: 'metrics', id, metrics: own }),
@@ -81,9 +88,6 @@ process.on('message', (msg: ToWorker) => {
     }
   }
 });
-
-// [metrics] Default process metrics (event loop lag is sampled from now on).
-processRegistry();
 
 // Only now can the primary's messages be received: until a 'message' listener exists, Node drops them.
 send({ type: 'ready' });

@@ -3,7 +3,7 @@ import { RouteSchema } from './route.js';
 import { ServiceSchema } from './service.js';
 import { MeshSchema } from './mesh.js';
 import { RateLimitSchema, RateLimitStoreSchema, RateLimitTierSchema } from './rate-limit.js';
-import { AccessLogSchema } from './observability.js'; // access-log (issue 5)
+import { AccessLogSchema, MetricsSchema, TracingSchema } from './observability.js'; // access-log (issue 5), tracing, metrics
 
 export * from './route.js';
 export * from './service.js';
@@ -47,6 +47,8 @@ export const GatewayConfigSchema = Type.Object(
       }),
     ),
     accessLog: Type.Optional(AccessLogSchema), // access-log (issue 5)
+    metrics: Type.Optional(MetricsSchema), // metrics
+    tracing: Type.Optional(TracingSchema), // tracing
     mesh: Type.Optional(MeshSchema),
     services: Type.Optional(Type.Record(Type.String({ minLength: 1 }), ServiceSchema, { description: 'Named upstream services.' })),
     routes: Type.Optional(Type.Array(RouteSchema, { description: 'Routes, matched by the precedence rules in the README.' })),

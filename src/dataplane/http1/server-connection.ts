@@ -23,6 +23,12 @@ import {
   kOnHeaders,
   kOnHeadersComplete,
   kOnMessageComplete,
+  kOnExecute,
+  consumeSocket,
+  unconsumeSocket,
+  startReading,
+  stopReading,
+  touchSocket,
   type HTTPParserInstance,
   type ParserError,
 } from './llhttp.js';
@@ -30,6 +36,7 @@ import type { UpstreamConnection, UpstreamResponseHandler } from './upstream-con
 import type { CircuitBreaker } from '../../policies/circuit-breaker/breaker.js';
 import type { Decision, LimitCheck } from '../../policies/rate-limit/types.js';
 import type { RequestObserver } from '../../observability/observer.js';
+import type { Tracing } from '../../observability/tracing/tracer.js';
 import { CompiledRetryPolicy } from '../../policies/retry/policy.js';
 import { headerValue } from '../../upstream/service.js';
 
@@ -41,6 +48,8 @@ export interface ConnectionHost {
   readonly logger: Logger;
   /** Metrics and access logs, or null when both are off. */
   readonly observer: RequestObserver | null;
+  /** Tracing (config `tracing`), or null when off. */
+  readonly tracing: Tracing | null;
   connectionClosed(conn: ServerConnection): void;
 }
 
@@ -81,7 +90,14 @@ export class ServerConnection implements UpstreamResponseHandler {
    */
   private deferredError: ErrorCode | null = null;
   private deferredDetail = '';
+  /** Inside a parser run (request bytes being parsed): sends are corked until it ends. */
   private inExecute = false;
+  /** The parser reads the socket's handle itself (see consumeSocket); false on the 'data' path. */
+  private consumed = false;
+  /** The parser stopped after a request asking for an upgrade; the rest of the read follows. */
+  private upgradeStop = false;
+  /** pause() stopped the consumed handle itself (stopReading). */
+  private readStopped = false;
   private corkedUpstream: UpstreamConnection | null = null;
 
   constructor(socket: net.Socket, host: ConnectionHost, proto: 'http' | 'https', maxHeaderBytes: number, idleTimeoutMs: number) {
@@ -107,6 +123,8 @@ export class ServerConnection implements UpstreamResponseHandler {
     socket.on('error', noop);
     socket.on('end', onSocketEnd);
     socket.on('close', onSocketClose);
+    parser[kOnExecute] = onExecute;
+    this.consumed = consumeSocket(parser, socket);
   }
 
   get idle(): boolean {
@@ -142,9 +160,39 @@ export class ServerConnection implements UpstreamResponseHandler {
     if (typeof ret !== 'number' && !this.ended) this.handleParseError(ret);
   }
 
+  /** A consumed read was parsed (the consumed counterpart of handleData's tail). */
+  handleExecute(ret: number | ParserError): void {
+    touchSocket(this.socket);
+    if (this.upgradeStop) {
+      this.upgradeStop = false;
+      if (typeof ret === 'number' && !this.ended && this.deferredError === null && !this.closed) {
+        const data = this.parser.getCurrentBuffer();
+        if (ret < data.length) {
+          this.handleData(data.subarray(ret));
+          ret = 0;
+        }
+      }
+    }
+    this.inExecute = false;
+    const up = this.corkedUpstream;
+    if (up !== null) {
+      this.corkedUpstream = null;
+      up.uncork();
+    }
+    if (typeof ret !== 'number' && !this.ended) this.handleParseError(ret);
+    if (this.consumed && (this.ended || this.deferredError !== null)) this.stopConsuming();
+  }
+
+  /** Back to the 'data' path, where input after our decision to close is only drained. */
+  private stopConsuming(): void {
+    if (!this.consumed) return;
+    this.consumed = false;
+    unconsumeSocket(this.parser, this.socket);
+  }
+
   handleDrain(): void {
     const up = this.active?.upstream;
-    if (up != null) up.socket.resume();
+    if (up != null) up.resumeReading();
   }
 
   handleTimeout(): void {
@@ -188,6 +236,7 @@ export class ServerConnection implements UpstreamResponseHandler {
     this.active = null;
     this.receiving = null;
     this.queue.length = 0;
+    this.stopConsuming();
     this.parser.free();
     this.host.connectionClosed(this);
   }
@@ -223,14 +272,30 @@ export class ServerConnection implements UpstreamResponseHandler {
   }
 
   private pause(reason: number): void {
-    if (this.pauseReasons === 0) this.socket.pause();
+    if (this.pauseReasons === 0) {
+      if (this.consumed) {
+        stopReading(this.socket);
+        this.readStopped = true;
+      } else {
+        this.socket.pause();
+      }
+    }
     this.pauseReasons |= reason;
   }
 
   private resume(reason: number): void {
     if ((this.pauseReasons & reason) === 0) return;
     this.pauseReasons &= ~reason;
-    if (this.pauseReasons === 0 && !this.closed) this.socket.resume();
+    if (this.pauseReasons === 0 && !this.closed) this.resumeSocket();
+  }
+
+  private resumeSocket(): void {
+    if (this.readStopped) {
+      // Stopped under a flowing stream (consumed): resume() alone would not restart it.
+      this.readStopped = false;
+      startReading(this.socket);
+    }
+    this.socket.resume();
   }
 
   // ---- request parser events ----
@@ -248,7 +313,13 @@ export class ServerConnection implements UpstreamResponseHandler {
     if (url !== undefined) this.urlAcc += url;
   }
 
+  /** The request asks to switch protocols: llhttp stops after it (see handleExecute). */
+  parsedUpgrade(): void {
+    this.upgradeStop = true;
+  }
+
   parsedHeadersComplete(minor: number, headers: string[] | undefined, methodIndex: number, url: string | undefined, keepAlive: boolean): number {
+    this.inExecute = true;
     let raw = headers ?? [];
     if (this.headerAcc !== null) {
       if (headers !== undefined) for (let i = 0; i < headers.length; i++) this.headerAcc.push(headers[i]!);
@@ -313,6 +384,7 @@ export class ServerConnection implements UpstreamResponseHandler {
   }
 
   parsedBody(chunk: Buffer): void {
+    this.inExecute = true;
     const ctx = this.receiving;
     if (ctx === null || ctx.discardBody) return;
     ctx.bodyBytes += chunk.length;
@@ -331,6 +403,7 @@ export class ServerConnection implements UpstreamResponseHandler {
   }
 
   parsedMessageComplete(): void {
+    this.inExecute = true;
     const ctx = this.receiving;
     if (ctx === null) return;
     this.receiving = null;
@@ -348,6 +421,8 @@ export class ServerConnection implements UpstreamResponseHandler {
   // ---- the exchange ----
 
   private startRequest(ctx: RequestContext): void {
+    const tracing = this.host.tracing;
+    if (tracing !== null) tracing.requestStart(ctx);
     if (ctx.hostFields !== 1 && (ctx.hostFields > 1 || ctx.versionMinor >= 1)) {
       // RFC 9112 section 3.2: an HTTP/1.1 request without Host, or any request with two, is a 400.
       ctx.closeAfter = true;
@@ -514,6 +589,7 @@ export class ServerConnection implements UpstreamResponseHandler {
     endpoint.state.outstanding++;
     ctx.endpointCounted = true;
     if (ctx.requestComplete) this.armTryTimer(ctx);
+    if (ctx.trace !== null) ctx.trace.attemptStarted(ctx);
     this.send(ctx, freshConnection);
   }
 
@@ -605,6 +681,7 @@ export class ServerConnection implements UpstreamResponseHandler {
     const retry = ctx.route!.retry;
     if (retry !== null && retry.retriesStatus(status) && this.mayRetry(ctx, true)) {
       // Retry instead of forwarding this response: the connection is dropped mid-response.
+      if (ctx.trace !== null) ctx.trace.attemptEnded(ctx, status, null);
       this.recordVerdict(ctx, true);
       this.abandonAttempt(ctx);
       this.scheduleRetry(ctx);
@@ -638,7 +715,7 @@ export class ServerConnection implements UpstreamResponseHandler {
       ok = this.socket.write(chunk);
     }
     // The client reads slower than the upstream sends: stop reading upstream until 'drain'.
-    if (!ok) ctx.upstream?.socket.pause();
+    if (!ok) ctx.upstream?.pauseReading();
   }
 
   onUpstreamTrailers(raw: string[]): void {
@@ -654,7 +731,7 @@ export class ServerConnection implements UpstreamResponseHandler {
     // Trailers are forwarded whether or not the client sent `TE: trailers`: every HTTP/1.1
     // recipient parses a trailer section and may drop it (RFC 9112 section 7.1.2).
     if (ctx.responseChunked) this.socket.write(chunkedTerminator(ctx.responseTrailers), 'latin1');
-    up.socket.resume();
+    up.resumeReading();
     ctx.endpoint!.pool.release(up, ctx.upstreamKeepAlive && ctx.requestSent, Date.now());
     this.releaseEndpoint(ctx);
     this.finishExchange(ctx);
@@ -673,6 +750,7 @@ export class ServerConnection implements UpstreamResponseHandler {
       return;
     }
     clearTimer(ctx, 'tryTimer');
+    if (ctx.trace !== null) ctx.trace.attemptEnded(ctx, 0, code);
     if (!ctx.responseStarted) {
       this.recordVerdict(ctx, true);
       this.releaseEndpoint(ctx);
@@ -709,7 +787,9 @@ export class ServerConnection implements UpstreamResponseHandler {
   tryTimedOut(ctx: RequestContext): void {
     ctx.tryTimer = null;
     if (this.active !== ctx || ctx.responseStarted || !ctx.endpointCounted) return;
+    ctx.perTryTimeouts++;
     const address = ctx.endpoint!.address;
+    if (ctx.trace !== null) ctx.trace.attemptEnded(ctx, 0, 'MG_UPSTREAM_TIMEOUT');
     this.recordVerdict(ctx, true);
     this.abandonAttempt(ctx);
     if (this.mayRetry(ctx, false, RETRY_GATEWAY)) {
@@ -828,6 +908,7 @@ export class ServerConnection implements UpstreamResponseHandler {
   timedOut(ctx: RequestContext): void {
     ctx.timer = null;
     if (this.active !== ctx || ctx.responseStarted) return;
+    ctx.routeTimedOut = true;
     if (ctx.endpointCounted) this.recordVerdict(ctx, true);
     this.sendError(ctx, 'MG_UPSTREAM_TIMEOUT', `no response from ${ctx.endpoint?.address ?? 'upstream'} within ${ctx.route!.timeoutMs} ms`);
   }
@@ -905,10 +986,11 @@ export class ServerConnection implements UpstreamResponseHandler {
     this.queue.length = 0;
     this.receiving = null;
     this.socket.end();
+    if (!this.inExecute) this.stopConsuming(); // else at the end of the parser run (handleExecute)
     if (!this.closed) {
       this.pauseReasons = 0;
       this.socket.setTimeout(LINGER_MS);
-      this.socket.resume();
+      this.resumeSocket();
     }
   }
 }
@@ -982,10 +1064,12 @@ function onSocketClose(this: WithConn): void { this.conn.handleClose(); }
 function onHeaders(this: WithConn, headers: string[], url: string | undefined): void { this.conn.parsedHeaders(headers, url); }
 function onHeadersComplete(
   this: WithConn, _major: number, minor: number, headers: string[] | undefined, method: number, url: string | undefined,
-  _status: unknown, _reason: unknown, _upgrade: boolean, keepAlive: boolean,
+  _status: unknown, _reason: unknown, upgrade: boolean, keepAlive: boolean,
 ): number {
+  if (upgrade) this.conn.parsedUpgrade();
   return this.conn.parsedHeadersComplete(minor, headers, method, url, keepAlive);
 }
+function onExecute(this: WithConn, ret: number | ParserError): void { this.conn.handleExecute(ret); }
 function onBody(this: WithConn, chunk: Buffer): void { this.conn.parsedBody(chunk); }
 function onMessageComplete(this: WithConn): void { this.conn.parsedMessageComplete(); }
 function onRequestTimeout(conn: ServerConnection, ctx: RequestContext): void { conn.timedOut(ctx); }

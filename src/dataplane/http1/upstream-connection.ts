@@ -112,6 +112,15 @@ export class UpstreamConnection {
     if (!this.closed) this.socket.destroy();
   }
 
+  /** Backpressure: the client reads slower than this upstream sends. */
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    this.socket.resume();
+  }
+
   /** @internal socket 'data' */
   handleData(data: Buffer): void {
     const handler = this.handler;

@@ -1,10 +1,11 @@
 /**
  * The circuit breaker's metrics, declared in one place (ARCHITECTURE point 13). Plain data: the
- * observability layer creates them (prom-client) and compile binds the labels once per breaker,
- * so the hot path only calls `.inc()` / `.set()` on pre-bound children.
+ * observability layer creates the families; compile binds each breaker's transition children once,
+ * and the state is read at scrape time. Requests an open breaker refused are
+ * `meshgate_gateway_errors_total{code="MG_CIRCUIT_OPEN"}`.
  *
- * Labels: `route` (route index or name, "" when the breaker is per service), `service`,
- * `endpoint` (`host:port`, "" unless scope is endpoint).
+ * Labels: `route` (route name, "" when the breaker is the service's), `service`, `endpoint`
+ * (`host:port`, "" unless scope is endpoint).
  */
 export type { MetricDecl } from '../../observability/metric-decl.js';
 import type { MetricDecl } from '../../observability/metric-decl.js';
@@ -20,15 +21,9 @@ export const CIRCUIT_BREAKER_METRICS = Object.freeze({
   }),
   transitions: Object.freeze({
     name: 'meshgate_circuit_breaker_transitions_total',
-    help: 'Circuit breaker state transitions.',
+    help: 'Circuit breaker state transitions, by from and to state (closed, open, half-open).',
     type: 'counter',
     labels: Object.freeze([...SCOPE, 'from', 'to'] as const),
-  }),
-  rejected: Object.freeze({
-    name: 'meshgate_circuit_breaker_rejected_total',
-    help: 'Requests answered 503 by an open (or saturated half-open) breaker without reaching the upstream.',
-    type: 'counter',
-    labels: SCOPE,
   }),
 } as const satisfies Record<string, MetricDecl>);
 

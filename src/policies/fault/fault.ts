@@ -6,6 +6,11 @@
  */
 import type { FaultConfig } from '../../config/schema/resilience.js';
 
+/** Where injected delays are counted (a pre-bound metric child). */
+export interface FaultDelayCounter {
+  value: number;
+}
+
 export class CompiledFault {
   /** Delay in ms when the delay applies; 0 when no delay is configured. */
   readonly fixedDelayMs: number;
@@ -16,18 +21,22 @@ export class CompiledFault {
   /** Share of requests aborted, 0..100 (0 when no abort is configured). */
   readonly abortPercentage: number;
   private readonly random: () => number;
+  private readonly delays: FaultDelayCounter | null;
 
-  constructor(cfg: FaultConfig, random: () => number = Math.random) {
+  constructor(cfg: FaultConfig, random: () => number = Math.random, delays: FaultDelayCounter | null = null) {
     this.fixedDelayMs = cfg.delay?.fixedDelayMs ?? 0;
     this.delayPercentage = cfg.delay === undefined ? 0 : (cfg.delay.percentage ?? 100);
     this.httpStatus = cfg.abort?.httpStatus ?? 0;
     this.abortPercentage = cfg.abort === undefined ? 0 : (cfg.abort.percentage ?? 100);
     this.random = random;
+    this.delays = delays;
   }
 
   /** Hot path, change with care. Delay to add to this request in ms (0 = none). */
   delayMs(): number {
-    return CompiledFault.hit(this.delayPercentage, this.random) ? this.fixedDelayMs : 0;
+    if (!CompiledFault.hit(this.delayPercentage, this.random)) return 0;
+    if (this.delays !== null) this.delays.value++;
+    return this.fixedDelayMs;
   }
 
   /** Hot path, change with care. Status to abort this request with (0 = none). */

@@ -1,6 +1,7 @@
 /**
  * Fault injection's metrics, declared in one place (ARCHITECTURE point 13). Plain data: the
- * observability layer creates them and compile binds `route` once per route.
+ * observability layer creates them; compile binds the delay counter once per route, aborts are
+ * counted from the request's error code (MG_FAULT_INJECTED) and status when it is done.
  */
 export type { MetricDecl } from '../../observability/metric-decl.js';
 import type { MetricDecl } from '../../observability/metric-decl.js';

@@ -55,10 +55,12 @@ export class OutlierDetector {
   ejections = 0;
   refusals = 0;
   private readonly logger: Logger | null;
+  /** Ejections across config versions (a pre-bound metric child), or null. */
+  private readonly ejectionCounter: { value: number } | null;
   /** When ejection counts last decayed; -1 before the first sweep. */
   private lastDecayAt = -1;
 
-  constructor(service: string, cfg: OutlierDetectionConfig, states: readonly EndpointState[], logger: Logger | null) {
+  constructor(service: string, cfg: OutlierDetectionConfig, states: readonly EndpointState[], logger: Logger | null, ejectionCounter: { value: number } | null = null) {
     this.service = service;
     this.consecutiveFailures = cfg.consecutiveFailures ?? OUTLIER_DEFAULTS.consecutiveFailures;
     this.intervalMs = cfg.intervalMs ?? OUTLIER_DEFAULTS.intervalMs;
@@ -67,6 +69,7 @@ export class OutlierDetector {
     this.maxEjectionPercent = cfg.maxEjectionPercent ?? OUTLIER_DEFAULTS.maxEjectionPercent;
     this.states = Object.freeze([...new Set(states)]);
     this.logger = logger;
+    this.ejectionCounter = ejectionCounter;
   }
 
   // Hot path, change with care: called after every upstream attempt that got a non-5xx answer.
@@ -108,6 +111,7 @@ export class OutlierDetector {
     state.ejected = true;
     state.ejectedUntil = now + ejectionMs;
     this.ejections++;
+    if (this.ejectionCounter !== null) this.ejectionCounter.value++;
     this.logger?.warn(
       { event: 'outlier_ejection', service: this.service, address: state.address, ejectionMs, ejectionCount: state.ejectionCount, until: new Date(state.ejectedUntil).toISOString() },
       `endpoint ${state.address} of ${this.service} ejected for ${ejectionMs} ms`,
@@ -151,8 +155,9 @@ export function createOutlierDetector(
   cfg: OutlierDetectionConfig | undefined,
   states: readonly EndpointState[],
   logger: Logger | null,
+  ejectionCounter: { value: number } | null = null,
 ): OutlierDetector | null {
-  return cfg === undefined ? null : new OutlierDetector(service, cfg, states, logger);
+  return cfg === undefined ? null : new OutlierDetector(service, cfg, states, logger, ejectionCounter);
 }
 
 /**
