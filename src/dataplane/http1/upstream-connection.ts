@@ -12,7 +12,15 @@ import {
   kOnHeaders,
   kOnHeadersComplete,
   kOnMessageComplete,
+  kOnExecute,
+  kOnMessageBegin,
+  consumeSocket,
+  unconsumeSocket,
+  startReading,
+  stopReading,
+  touchSocket,
   type HTTPParserInstance,
+  type ParserError,
 } from './llhttp.js';
 
 export interface UpstreamResponseHandler {
@@ -68,6 +76,12 @@ export class UpstreamConnection {
   private readonly connectTimeoutMs: number;
   private readonly idleTimeoutMs: number;
   private timedOutIdle = false;
+  /** The parser reads the socket's handle itself (see consumeSocket); false on the 'data' path. */
+  private consumed = false;
+  /** pauseReading() stopped the consumed handle itself. */
+  private readStopped = false;
+  /** The handler whose client socket a consumed read corked (uncorked when the read is parsed). */
+  private corkedHandler: UpstreamResponseHandler | null = null;
 
   constructor(opts: UpstreamConnectOptions, owner: ConnectionOwner) {
     this.owner = owner;
@@ -93,6 +107,10 @@ export class UpstreamConnection {
     socket.on('timeout', onTimeout);
     socket.on('error', onError);
     socket.on('close', onClose);
+    parser[kOnExecute] = onExecute;
+    this.consumed = consumeSocket(parser, socket);
+    // Consumed reads learn of a response's first byte here (the 'data' path sees the bytes).
+    if (this.consumed) parser[kOnMessageBegin] = onMessageBegin;
   }
 
   /** Writes are queued by the socket while it connects, so a request can be written at once. */
@@ -114,10 +132,19 @@ export class UpstreamConnection {
 
   /** Backpressure: the client reads slower than this upstream sends. */
   pauseReading(): void {
-    this.socket.pause();
+    if (this.consumed) {
+      stopReading(this.socket);
+      this.readStopped = true;
+    } else {
+      this.socket.pause();
+    }
   }
 
   resumeReading(): void {
+    if (this.readStopped) {
+      this.readStopped = false;
+      startReading(this.socket);
+    }
     this.socket.resume();
   }
 
@@ -136,6 +163,35 @@ export class UpstreamConnection {
     if (typeof ret !== 'number') this.fail('MG_UPSTREAM_BAD_RESPONSE', ret);
   }
 
+  /** @internal consumed reads: a response begins (the counterpart of handleData's checks). */
+  parsedMessageBegin(): void {
+    const handler = this.handler;
+    if (handler === null) {
+      // Bytes on an idle connection: the server broke protocol; never reuse it.
+      this.socket.destroy();
+      return;
+    }
+    this.responseStarted = true;
+    if (this.corkedHandler === null) {
+      handler.corkDownstream();
+      this.corkedHandler = handler;
+    }
+  }
+
+  /** @internal a consumed read was parsed. */
+  handleExecute(ret: number | ParserError): void {
+    touchSocket(this.socket);
+    const corked = this.corkedHandler;
+    if (corked !== null) {
+      this.corkedHandler = null;
+      corked.uncorkDownstream();
+    }
+    if (typeof ret !== 'number') {
+      if (this.handler === null) this.socket.destroy();
+      else this.fail('MG_UPSTREAM_BAD_RESPONSE', ret);
+    }
+  }
+
   /** @internal socket 'end': a close-delimited body ends here. */
   handleEnd(): void {
     this.peerEnded = true;
@@ -149,6 +205,10 @@ export class UpstreamConnection {
   /** @internal socket 'close' */
   handleClose(): void {
     this.closed = true;
+    if (this.consumed) {
+      this.consumed = false;
+      unconsumeSocket(this.parser, this.socket);
+    }
     this.parser.free();
     const handler = this.handler;
     this.handler = null;
@@ -279,6 +339,8 @@ function onHeadersComplete(
   return this.conn.parsedHeadersComplete(minor, headers, status, reason, keepAlive);
 }
 function onBody(this: WithConn, chunk: Buffer): void { this.conn.parsedBody(chunk); }
+function onMessageBegin(this: WithConn): void { this.conn.parsedMessageBegin(); }
+function onExecute(this: WithConn, ret: number | ParserError): void { this.conn.handleExecute(ret); }
 function onMessageComplete(this: WithConn): void {
   // llhttp does not pass keep-alive here; the head's flag already told the handler.
   this.conn.parsedMessageComplete(true);
