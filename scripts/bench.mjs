@@ -43,8 +43,8 @@ const PEERS_DIR = path.join(BENCH_DIR, 'peers');
 const MESHGATE_CLI = path.join(ROOT, 'dist', 'cli', 'main.js');
 const SMALL_BODY = 'hello world\n';
 
-// Default timings: the full set is 40 measured runs (see plan() in main), so 2 s warm-up + 5 s
-// measured keeps it near 5 minutes on 2 cores, start-ups included; --quick is 8 runs of 1 + 2 s.
+// Default timings: the full set is 40 measured runs and 22 target starts, so 2 s warm-up + 5 s
+// measured keeps it near 6 minutes on 2 cores (bound: 10); --quick is 8 runs of 1 + 2 s.
 const TIMING = { full: { warmup: 2, duration: 5 }, quick: { warmup: 1, duration: 2 } };
 
 // ---------------------------------------------------------------------------------------------
@@ -867,8 +867,9 @@ function ensureMeshgateBuilt() {
   if (!cliExists && !fs.existsSync(path.join(srcDir, 'cli', 'main.ts'))) {
     return 'meshgate CLI not built: no dist/cli/main.js and no src/cli/main.ts yet';
   }
-  log(cliExists ? 'dist/ is older than src/: npm run build' : 'dist/cli/main.js missing: npm run build');
-  const r = spawnSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000 });
+  log(cliExists ? 'dist/ is older than src/: npm run build -- --noEmitOnError' : 'dist/cli/main.js missing: npm run build -- --noEmitOnError');
+  // --noEmitOnError: a src/ caught mid-edit must not leave a half-built dist/ behind.
+  const r = spawnSync('npm', ['run', 'build', '--silent', '--', '--noEmitOnError'], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: 300_000 });
   if (r.status !== 0) {
     return `meshgate CLI not built: npm run build failed (exit ${r.status ?? r.signal})` +
       (cliExists ? '; --no-build measures the dist/ that is there' : '');
@@ -953,7 +954,7 @@ function header(ctx) {
     `- Peers: nginx ${v.nginx ?? 'not installed'}, haproxy ${v.haproxy ?? 'not installed'}, caddy ${v.caddy ?? 'not installed'} (Debian packages); ` +
       `fast-gateway ${v['fast-gateway'] ?? 'not installed'} (the newest that installs from this registry: 5.x needs fast-proxy-lite ^1.1.3, which it does not serve), ` +
       `@fastify/http-proxy ${v['@fastify/http-proxy'] ?? 'not installed'} on fastify ${v.fastify ?? 'not installed'}`,
-    `- Upstream: ${ctx.upstreamKinds.join('; ')}, on CPU ${L ? L.upstream.join(',') : 'any'}`,
+    `- Upstream (on CPU ${L ? L.upstream.join(',') : 'any'}): ${ctx.upstreamKinds.join('; ')}`,
     `- Load: wrk, ${threads} thread${threads > 1 ? 's' : ''} on CPU ${L ? L.load.join(',') : 'any'}, keep-alive unless the scenario says otherwise, ` +
       `${ctx.warmup} s warm-up then ${ctx.duration} s measured per target and scenario`,
     L
@@ -1030,7 +1031,7 @@ function table(ctx, scenario, results) {
       lines.push(
         `- observability on/off: ${fmtRatio(on.rps, off.rps)} req/s (${cost >= 0 ? `${(cost * 100).toFixed(1)}% fewer` : `${(-cost * 100).toFixed(1)}% more`}), ` +
           `p50 ${fmtMs(off.latency.p50)} → ${fmtMs(on.latency.p50)}, p99 ${fmtMs(off.latency.p99)} → ${fmtMs(on.latency.p99)}; ` +
-          `target: under 10% → ${cost < 0.1 ? 'met' : 'NOT met'} in this run` +
+          `target: under 10% → ${disturbed(off) || disturbed(on) ? 'not judged (rows disturbed, see ⚠)' : cost < 0.1 ? 'met' : 'NOT met'} in this run` +
           (ctx.traceSink ? `; the OTLP sink received ${ctx.traceSink.exports} export request${ctx.traceSink.exports === 1 ? '' : 's'} (${fmtInt(ctx.traceSink.bytes)} bytes)` : ''),
       );
     }
@@ -1048,10 +1049,10 @@ const KIND_LABEL = { ceiling: 'direct (ceiling)', native: 'nginx / haproxy / cad
 const xml = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function svgChart(ctx, scenarios) {
-  const W = 1000;
+  const W = 1120;
   const labelW = 190;
   const barX = 200;
-  const barW = 440;
+  const barW = 420;
   const rowH = 20;
   const out = [];
   let y = 24;
