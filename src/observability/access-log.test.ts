@@ -7,7 +7,7 @@ import { RequestContext } from '../dataplane/context.js';
 import type { Snapshot } from '../engine/snapshot.js';
 import { validateConfig } from '../config/load.js';
 import { ACCESS_LOG_FIELDS, DEFAULT_ACCESS_LOG_FIELDS, type AccessLogField } from '../config/schema/observability.js';
-import { AccessLog, createAccessLog, headerValue, resolveAccessLog, traceIdOf } from './access-log.js';
+import { AccessLog, createAccessLog, formatMs, headerValue, jsonString, resolveAccessLog, traceIdOf } from './access-log.js';
 
 type Line = Record<string, unknown>;
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -144,6 +144,56 @@ describe('access log', () => {
       ['r"2', 's2', null],
       ['users', 'users-svc', '127.0.0.1:8080'],
     ]);
+  });
+
+  it('quotes strings as JSON.stringify does: plain ASCII as is, everything else escaped', () => {
+    const cases = [
+      '', '/users/7', 'curl/8.5.0 (x86_64-pc-linux-gnu)', '~!@#$%^&*()_+`-={}[]|:;<>,.?/',
+      'a"b', 'back\\slash', '\\', '"', 'tab\there', 'nl\nx', '\r', '\u0000', '\u0001\u001f', '\u007f', 'del\u007fx',
+      'café', 'naïve/ü', '\u00ff', 'Ω≈ç√', '€', '日本語', '😀', 'emoji 😀 mid', '\u2028\u2029',
+      '\ud800', '\udfff', 'x\ud83dy', '\ude00z', '\ud83d\ude00', '\udbff\udbff',
+    ];
+    for (const v of cases) {
+      const json = jsonString(v);
+      assert.equal(json, JSON.stringify(v), `same text as JSON.stringify for ${JSON.stringify(v)}`);
+      assert.equal(JSON.parse(json), v, 'parses back to the original');
+    }
+    // Lone surrogates cannot be UTF-8: they are escaped, so the line stays valid UTF-8 JSON.
+    assert.equal(jsonString('\ud800'), '"\\ud800"');
+  });
+
+  it('writes lines with quotes, control characters and non-ASCII as valid JSON, byte counts and all', async () => {
+    const path = '/caf\u00e9/"q"/\\/\u0001/\u65e5';
+    const ua = 'agent \ud800 \u00e9 "x"\n';
+    const { log, lines } = collect(['path', 'userAgent']);
+    log.requestDone(request(path, ['User-Agent', ua]));
+    assert.deepEqual(JSON.parse(lines[0]!), { path, userAgent: ua });
+    // Through the chunked file writer: multi-byte lines are counted in bytes, none is cut.
+    const file = join(mkdtempSync(join(tmpdir(), 'meshgate-al-')), 'access.log');
+    const fileLog = createAccessLog({ enabled: true, output: file, fields: ['path', 'userAgent', 'status'] })!;
+    const n = 3000; // several 64 KiB chunks
+    for (let i = 0; i < n; i++) fileLog.requestDone(request(i % 2 === 0 ? `${path}/${'\u20ac'.repeat(i % 50)}` : `/plain/${i}`, ['User-Agent', ua]));
+    const huge = '/' + '\u00e9'.repeat(40_000); // one line over a chunk (80 KB in UTF-8): written alone, whole
+    fileLog.requestDone(request(huge, []));
+    await fileLog.close();
+    const written = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+    assert.equal(written.length, n + 1);
+    assert.equal((JSON.parse(written[n]!) as Line).path, huge);
+    for (let i = 0; i < n; i++) {
+      const rec = JSON.parse(written[i]!) as Line;
+      assert.equal(rec.path, i % 2 === 0 ? `${path}/${'\u20ac'.repeat(i % 50)}` : `/plain/${i}`);
+      assert.equal(rec.userAgent, ua, 'the lone surrogate went out escaped, so it reads back as it was');
+    }
+  });
+
+  it('prints durations as Math.round(ms * 1000) / 1000 would', () => {
+    for (const ms of [0, 0.0004, 0.0005, 0.001, 0.01, 0.1, 0.5, 1, 1.5, 1.05, 1.005, 1.0004, 2.3456, 10, 99.999, 123.4565, 1000, 65536.25, 1e7 + 0.123]) {
+      assert.equal(formatMs(ms), String(Math.round(ms * 1000) / 1000), String(ms));
+    }
+    for (let i = 0; i < 10_000; i++) {
+      const ms = Math.random() * 10 ** (i % 7);
+      assert.equal(formatMs(ms), String(Math.round(ms * 1000) / 1000), String(ms));
+    }
   });
 
   it('escapes a client-supplied request id', () => {

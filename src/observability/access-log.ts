@@ -11,8 +11,10 @@
  * - strings that can come from a client go through jsonString(): printable ASCII without `"` or
  *   `\` (nearly every path and user agent) is quoted as is, anything else goes to JSON.stringify;
  * - durations are printed from integer microseconds (double-to-string conversion is slow);
- * - one-entry caches: the time of the current millisecond (and the ISO prefix of its second), the
- *   last route's and endpoint's JSON, the last user agent's;
+ * - a line is made of few pieces: constant values are joined with their keys once (`,"traceId":null`),
+ *   and one-entry caches hold whole fields: the time of the current millisecond (and the ISO
+ *   prefix of its second), the last route's, endpoint's, method's, client address's and user
+ *   agent's JSON; each piece is one more node to walk when the line is copied out;
  * - a line's byte length is its string length unless a non-ASCII string went into it.
  *
  * Writes: each line is copied at once into a chunk buffer (off the JS heap, so lines waiting for
@@ -134,6 +136,25 @@ export class AccessLog implements RequestObserver {
    * for the others ('' when not selected).
    */
   private readonly keys: Readonly<Record<AccessLogField, string>>;
+  /**
+   * Keys joined with their constant values (`,"traceId":null`...): a line is built from as few
+   * pieces as possible, since every piece is one more node to walk when it is copied out.
+   */
+  private readonly lit: {
+    readonly requestIdQ: string;
+    readonly traceIdNull: string;
+    readonly traceIdQ: string;
+    readonly queryNull: string;
+    readonly errorCodeNull: string;
+    readonly upstreamMsNull: string;
+    readonly userAgentNull: string;
+    readonly abortedTrue: string;
+    readonly abortedFalse: string;
+    /** `,"attempts":n` for n < 10. */
+    readonly attempts: readonly string[];
+  };
+  /** `,"status":code` by code, made on first use. */
+  private readonly statusJson: Array<string | undefined> = new Array<string | undefined>(600).fill(undefined);
   /** `,"pid":123` and `,"hostname":"..."` when selected, else ''. */
   private readonly constants: string;
   private readonly constantsWide: boolean;
@@ -149,9 +170,9 @@ export class AccessLog implements RequestObserver {
   private readonly chunkBytes: number;
   /** Writes out a partial chunk every FLUSH_INTERVAL_MS (unref'd; null with a custom sink). */
   private flushTimer: NodeJS.Timeout | null = null;
-  // One-entry caches (hot path): the quoted time of the last millisecond and the ISO prefix of its
-  // second, the JSON of the last route (route + service), endpoint and user agent; consecutive
-  // requests mostly share them. `*Wide`: the text has non-ASCII characters.
+  // One-entry caches (hot path): the time field of the last millisecond and the ISO prefix of its
+  // second, the fields of the last route (route + service), endpoint, method, client address and
+  // user agent; consecutive requests mostly share them. `*Wide`: the text has non-ASCII characters.
   private isoSecond = Number.NaN;
   private isoPrefix = '';
   private lastMs = Number.NaN;
@@ -162,6 +183,10 @@ export class AccessLog implements RequestObserver {
   private lastEndpoint: RequestContext['endpoint'] | undefined = undefined;
   private lastEndpointJson = '';
   private lastEndpointWide = false;
+  private lastMethod = '';
+  private lastMethodJson = '';
+  private lastClientIp = '';
+  private lastClientIpJson = '';
   private lastUserAgent: string | null = null;
   private lastUserAgentJson = '';
   private lastUserAgentWide = false;
@@ -201,6 +226,18 @@ export class AccessLog implements RequestObserver {
       if (f.has(field)) first = false;
     }
     this.keys = Object.freeze(keys);
+    this.lit = Object.freeze({
+      requestIdQ: keys.requestId + '"',
+      traceIdNull: keys.traceId + 'null',
+      traceIdQ: keys.traceId + '"',
+      queryNull: keys.query + 'null',
+      errorCodeNull: keys.errorCode + 'null',
+      upstreamMsNull: keys.upstreamMs + 'null',
+      userAgentNull: keys.userAgent + 'null',
+      abortedTrue: keys.aborted + 'true',
+      abortedFalse: keys.aborted + 'false',
+      attempts: Object.freeze(Array.from({ length: 10 }, (_, n) => keys.attempts + n)),
+    });
     this.constants = (f.has('pid') ? keys.pid + process.pid : '') + (f.has('hostname') ? keys.hostname + JSON.stringify(hostname()) : '');
     this.constantsWide = NON_ASCII.test(this.constants);
     this.sampleRate = settings.sampleRate;
@@ -298,13 +335,14 @@ export class AccessLog implements RequestObserver {
         }
       }
     }
+    const lit = this.lit;
     let s = '';
-    if (this.fTime) s += k.time + this.time(ctx.startedAt);
+    if (this.fTime) s += this.time(ctx.startedAt);
     // Ids the gateway generated are UUIDs (nothing to escape); a client's x-request-id may be anything.
-    if (this.fRequestId) s += k.requestId + (ctx.clientRequestId ? this.quote(ctx.id) : '"' + ctx.id + '"');
+    if (this.fRequestId) s += ctx.clientRequestId ? k.requestId + this.quote(ctx.id) : lit.requestIdQ + ctx.id + '"';
     if (this.fTraceId) {
       const trace = this.traceFromContext ? ctx.traceId : traceIdOf(traceparent);
-      s += trace === null ? k.traceId + 'null' : k.traceId + '"' + trace + '"';
+      s += trace === null ? lit.traceIdNull : lit.traceIdQ + trace + '"';
     }
     const route = ctx.route;
     if (this.fRoute || this.fService) {
@@ -328,21 +366,36 @@ export class AccessLog implements RequestObserver {
       if (this.lastEndpointWide) this.lineWide = true;
     }
     // The method is one of llhttp's known tokens and the client address an IP: nothing to escape.
-    if (this.fMethod) s += k.method + '"' + ctx.method + '"';
+    if (this.fMethod) {
+      if (ctx.method !== this.lastMethod) {
+        this.lastMethod = ctx.method;
+        this.lastMethodJson = k.method + '"' + ctx.method + '"';
+      }
+      s += this.lastMethodJson;
+    }
     if (this.fPath) s += k.path + this.quote(ctx.path);
-    if (this.fQuery) s += k.query + (ctx.search === '' ? 'null' : this.quote(ctx.search.slice(1)));
-    if (this.fStatus) s += k.status + ctx.status;
-    if (this.fErrorCode) s += k.errorCode + (ctx.errorCode === null ? 'null' : '"' + ctx.errorCode + '"');
+    if (this.fQuery) s += ctx.search === '' ? lit.queryNull : k.query + this.quote(ctx.search.slice(1));
+    if (this.fStatus) {
+      const status = ctx.status;
+      s += status >= 0 && status < 600 ? (this.statusJson[status] ??= k.status + status) : k.status + status;
+    }
+    if (this.fErrorCode) s += ctx.errorCode === null ? lit.errorCodeNull : k.errorCode + '"' + ctx.errorCode + '"';
     if (this.fBytesIn) s += k.bytesIn + ctx.bodyBytes;
     if (this.fBytesOut) s += k.bytesOut + ctx.responseBytes;
     if (this.fDurationMs) s += k.durationMs + formatMs(nowHr - ctx.startedHr);
     if (this.fUpstreamMs) {
-      s += k.upstreamMs + (ctx.upstreamSentHr > 0 && ctx.upstreamHeadHr >= ctx.upstreamSentHr ? formatMs(ctx.upstreamHeadHr - ctx.upstreamSentHr) : 'null');
+      s += ctx.upstreamSentHr > 0 && ctx.upstreamHeadHr >= ctx.upstreamSentHr ? k.upstreamMs + formatMs(ctx.upstreamHeadHr - ctx.upstreamSentHr) : lit.upstreamMsNull;
     }
-    if (this.fAttempts) s += k.attempts + ctx.attempts;
-    if (this.fClientIp) s += k.clientIp + '"' + ctx.clientAddress + '"';
+    if (this.fAttempts) s += ctx.attempts >= 0 && ctx.attempts < 10 ? lit.attempts[ctx.attempts]! : k.attempts + ctx.attempts;
+    if (this.fClientIp) {
+      if (ctx.clientAddress !== this.lastClientIp) {
+        this.lastClientIp = ctx.clientAddress;
+        this.lastClientIpJson = k.clientIp + '"' + ctx.clientAddress + '"';
+      }
+      s += this.lastClientIpJson;
+    }
     if (this.fUserAgent) {
-      if (ua === null) s += k.userAgent + 'null';
+      if (ua === null) s += lit.userAgentNull;
       else {
         if (ua !== this.lastUserAgent) {
           this.lastUserAgent = ua;
@@ -353,7 +406,7 @@ export class AccessLog implements RequestObserver {
         if (this.lastUserAgentWide) this.lineWide = true;
       }
     }
-    if (this.fAborted) s += k.aborted + (ctx.aborted ? 'true' : 'false');
+    if (this.fAborted) s += ctx.aborted ? lit.abortedTrue : lit.abortedFalse;
     if (this.constantsWide) this.lineWide = true;
     s += this.constants;
     return s.length === 0 ? '{}\n' : s + '}\n';
@@ -367,13 +420,13 @@ export class AccessLog implements RequestObserver {
     return json;
   }
 
-  /** `ms` as a quoted ISO 8601 UTC string: cached per millisecond, Date formatting once per second. */
+  /** The time field (`{"time":"<ISO 8601 UTC>"`): cached per millisecond, Date formatting once per second. */
   private time(ms: number): string {
     if (ms === this.lastMs) return this.lastTimeJson;
     const sec = Math.floor(ms / 1000);
     if (sec !== this.isoSecond) {
       this.isoSecond = sec;
-      this.isoPrefix = '"' + new Date(sec * 1000).toISOString().slice(0, 20); // "YYYY-MM-DDTHH:MM:SS.
+      this.isoPrefix = this.keys.time + '"' + new Date(sec * 1000).toISOString().slice(0, 20); // ..."YYYY-MM-DDTHH:MM:SS.
     }
     const milli = ms - sec * 1000;
     this.lastMs = ms;
