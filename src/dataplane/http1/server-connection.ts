@@ -100,7 +100,9 @@ export class ServerConnection implements UpstreamResponseHandler {
   private upgradeStop = false;
   /** pause() stopped the consumed handle itself (stopReading). */
   private readStopped = false;
+  /** The upstream connection whose request bytes this client read gathers into upOut. */
   private corkedUpstream: UpstreamConnection | null = null;
+  private upOut = '';
   /**
    * While an upstream read is parsed, the response bytes for the client are gathered into one
    * latin1 string and written once at its end (uncorkDownstream): a small response is then one
@@ -162,11 +164,7 @@ export class ServerConnection implements UpstreamResponseHandler {
       ret = this.parser.execute(data);
     }
     this.inExecute = false;
-    const up = this.corkedUpstream;
-    if (up !== null) {
-      this.corkedUpstream = null;
-      up.uncork();
-    }
+    if (this.corkedUpstream !== null) this.flushUpstream();
     if (typeof ret !== 'number' && !this.ended) this.handleParseError(ret);
   }
 
@@ -184,11 +182,7 @@ export class ServerConnection implements UpstreamResponseHandler {
       }
     }
     this.inExecute = false;
-    const up = this.corkedUpstream;
-    if (up !== null) {
-      this.corkedUpstream = null;
-      up.uncork();
-    }
+    if (this.corkedUpstream !== null) this.flushUpstream();
     if (typeof ret !== 'number' && !this.ended) this.handleParseError(ret);
     if (this.consumed && (this.ended || this.deferredError !== null)) this.stopConsuming();
   }
@@ -628,11 +622,10 @@ export class ServerConnection implements UpstreamResponseHandler {
     ctx.upstream = up;
     const target = route.rewrite === null ? ctx.target : route.rewrite(ctx.path, ctx.matchedPath, ctx.params) + ctx.search;
     if (this.inExecute && this.corkedUpstream === null) {
-      // Coalesce the head with body bytes parsed from the same read.
-      up.cork();
+      // Gather the head with body bytes parsed from the same read: one write at its end.
       this.corkedUpstream = up;
     }
-    up.write(buildUpstreamHead(ctx, target, this.client));
+    this.writeUpstream(up, buildUpstreamHead(ctx, target, this.client));
     ctx.upstreamSentHr = performance.now();
     const replay = ctx.replay;
     if (replay !== null) for (let i = 0; i < replay.length; i++) this.writeBody(ctx, up, replay[i]!, false);
@@ -658,17 +651,49 @@ export class ServerConnection implements UpstreamResponseHandler {
     }
     let ok: boolean;
     if (ctx.chunked) {
-      up.write(chunk.length.toString(16) + '\r\n');
-      up.write(chunk);
-      ok = up.write('\r\n');
+      this.writeUpstream(up, chunk.length.toString(16) + '\r\n');
+      this.writeUpstream(up, chunk);
+      ok = this.writeUpstream(up, '\r\n');
     } else {
-      ok = up.write(chunk);
+      ok = this.writeUpstream(up, chunk);
     }
     if (!ok) this.pause(PAUSE_UPSTREAM);
   }
 
+  /**
+   * Request bytes to an upstream connection. While a client read is parsed, those for
+   * corkedUpstream are gathered into one latin1 string (small body chunks included) and written
+   * once when the read is done (flushUpstream): a request whose head and body came in one read
+   * leaves in one write. Backpressure is then judged at that write.
+   */
+  private writeUpstream(up: UpstreamConnection, data: string | Buffer): boolean {
+    if (up === this.corkedUpstream) {
+      if (typeof data === 'string') {
+        this.upOut += data;
+        return true;
+      }
+      if (data.length <= GATHER_MAX) {
+        this.upOut += data.toString('latin1');
+        return true;
+      }
+      // A large chunk: what was gathered goes first, then the chunk as it is.
+      const out = this.upOut;
+      this.upOut = '';
+      if (out !== '') up.write(out);
+    }
+    return up.write(data);
+  }
+
+  private flushUpstream(): void {
+    const up = this.corkedUpstream!;
+    this.corkedUpstream = null;
+    const out = this.upOut;
+    this.upOut = '';
+    if (out !== '' && !up.socket.destroyed && !up.write(out)) this.pause(PAUSE_UPSTREAM);
+  }
+
   private endBody(ctx: RequestContext, up: UpstreamConnection): void {
-    if (ctx.chunked) up.write(chunkedTerminator(ctx.pendingTrailers));
+    if (ctx.chunked) this.writeUpstream(up, chunkedTerminator(ctx.pendingTrailers));
     ctx.requestSent = true;
   }
 
