@@ -33,7 +33,10 @@ export function connectionListedNames(rawHeaders: readonly string[]): string[] |
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i]!;
     if (name.length !== 10 || name.toLowerCase() !== 'connection') continue;
-    for (const token of rawHeaders[i + 1]!.split(',')) {
+    const value = rawHeaders[i + 1]!;
+    // The usual values list no names: skip the split (this runs for most requests and responses).
+    if (value === 'keep-alive' || value === 'close' || value === 'Keep-Alive' || value === 'Close') continue;
+    for (const token of value.split(',')) {
       const t = token.trim().toLowerCase();
       if (t === '' || t === 'close' || t === 'keep-alive') continue;
       (out ??= []).push(t);
