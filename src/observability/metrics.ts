@@ -49,6 +49,8 @@ export interface MetricsPlane {
   readonly snapshot: Snapshot;
   readonly connectionCount: number;
   readonly upstreams: { readonly counters: PolicyCounters };
+  /** Span export counts, when tracing is on. */
+  readonly tracing?: { readonly loss: { readonly queued: number; readonly dropped: number; readonly exported: number } } | null;
 }
 
 /** Timeouts by kind: an attempt cut by retryPolicy.perTryTimeoutMs, or the request by the route's timeoutSeconds. */
@@ -298,6 +300,19 @@ export class PlaneMetrics implements RequestObserver {
       gauge(BULKHEAD_METRICS.active.name, `${BULKHEAD_METRICS.active.help} Across workers the sum.`, 'sum', bulkheadActive),
       gauge(BULKHEAD_METRICS.pending.name, `${BULKHEAD_METRICS.pending.help} Across workers the sum.`, 'sum', bulkheadPending),
       ...this.eventLoop(),
+      ...this.spanExport(),
+    ];
+  }
+
+  /** Tracing's export pipeline: what went out, what was lost (queue full, collector down), what waits. */
+  private spanExport(): MetricJSON[] {
+    const loss = this.plane.tracing?.loss;
+    if (loss === undefined) return [];
+    const counter = (name: string, help: string, value: number): MetricJSON => ({ name, help, type: 'counter', aggregator: 'sum', values: [{ value, labels: {} }] });
+    return [
+      counter('meshgate_tracing_spans_exported_total', 'Spans the collector accepted.', loss.exported),
+      counter('meshgate_tracing_spans_dropped_total', 'Spans lost: the export queue was full, or their export failed (collector down or slow).', loss.dropped),
+      gauge('meshgate_tracing_queued_spans', 'Spans waiting in the export queue.', 'sum', [{ value: loss.queued, labels: {} }]),
     ];
   }
 
