@@ -1,16 +1,16 @@
 /**
- * Getting finished spans out: the SDK's BatchSpanProcessor in front of an OTLP/HTTP (protobuf or
- * JSON) or Zipkin v2 exporter, with two thin wrappers that count what is lost. Spans end on the
- * request path and only enter the processor's bounded queue there; exports run on its timer.
+ * Getting finished spans out: a small batcher (bounded queue, timer, one export at a time) in
+ * front of the SDK's OTLP/HTTP (protobuf or JSON) or Zipkin v2 exporter, counting what is lost.
+ * Spans end on the request path and only enter the queue there; exports run off it.
  * A collector that is down or slow never holds a request: the queue fills, and what does not fit
  * is dropped, counted, and reported in a rate-limited warning.
  */
-import type { Context } from '@opentelemetry/api';
-import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import { context } from '@opentelemetry/api';
+import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { OTLPTraceExporter as OtlpProtoExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
-import { BatchSpanProcessor, type ReadableSpan, type Span, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from '../logger.js';
 
 /** At most one warning about lost spans per this interval (a dead collector would warn per batch). */
@@ -40,9 +40,9 @@ export function createSpanExporter(s: ExporterSettings): SpanExporter {
 
 /** Spans lost on the way out, and the rate-limited warning about them. */
 export class SpanLossCounter {
-  /** Spans in the processor's queue (handed in, not yet taken by an export). */
+  /** Spans in the export queue (handed in, not yet taken by an export). */
   queued = 0;
-  /** Spans lost since start: queue full, or their export failed. */
+  /** Spans lost since start: queue full, their export failed, or still queued when the shutdown's bound passed. */
   dropped = 0;
   exported = 0;
   private unreported = 0;
@@ -77,72 +77,147 @@ export class SpanLossCounter {
 }
 
 /**
- * Wraps the BatchSpanProcessor to see what its full queue drops: it holds exactly the spans
- * handed in and not yet passed to the exporter, so a span arriving when that count is at
- * maxQueueSize is the one it discards.
+ * Finished spans on their way to the exporter: a bounded queue that the request path only
+ * pushes onto, and exports of up to maxBatchSize spans, one at a time, started by an unref'd
+ * timer every scheduledDelayMs or, once a full batch waits, on the next turn of the event loop.
+ * Serialization and I/O never run inside a request's call stack.
  */
-export class CountingSpanProcessor implements SpanProcessor {
-  private readonly inner: SpanProcessor;
-  private readonly loss: SpanLossCounter;
+export class SpanBatcher {
+  private queue: ReadableSpan[] = [];
+  /** The export in flight (at most one: a slow collector gets no pile of parallel requests). */
+  private inFlight: Promise<void> | null = null;
+  private flushScheduled = false;
+  private closed = false;
+  /** The shutdown's bound has passed: nothing more is exported. */
+  private stopped = false;
+  private shutdownOnce: Promise<void> | null = null;
+  private readonly exporter: SpanExporter;
   private readonly maxQueueSize: number;
-
-  constructor(inner: SpanProcessor, loss: SpanLossCounter, maxQueueSize: number) {
-    this.inner = inner;
-    this.loss = loss;
-    this.maxQueueSize = maxQueueSize;
-  }
-
-  onStart(span: Span, parentContext: Context): void {
-    this.inner.onStart(span, parentContext);
-  }
-
-  onEnd(span: ReadableSpan): void {
-    if (this.loss.queued >= this.maxQueueSize) this.loss.lost(1, 'queue full');
-    else this.loss.queued++;
-    this.inner.onEnd(span);
-  }
-
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush();
-  }
-
-  shutdown(): Promise<void> {
-    return this.inner.shutdown();
-  }
-}
-
-/** Wraps the exporter: counts the spans it takes from the queue, and those a failed export lost. */
-export class CountingSpanExporter implements SpanExporter {
-  private readonly inner: SpanExporter;
+  private readonly maxBatchSize: number;
+  private readonly exportTimeoutMs: number;
   private readonly loss: SpanLossCounter;
+  private readonly timer: NodeJS.Timeout;
 
-  constructor(inner: SpanExporter, loss: SpanLossCounter) {
-    this.inner = inner;
+  constructor(exporter: SpanExporter, batch: BatchSettings, exportTimeoutMs: number, loss: SpanLossCounter) {
+    this.exporter = exporter;
+    this.maxQueueSize = batch.maxQueueSize;
+    this.maxBatchSize = Math.max(1, Math.min(batch.maxBatchSize, batch.maxQueueSize));
+    this.exportTimeoutMs = exportTimeoutMs;
     this.loss = loss;
+    // Node's timers take at most 2^31-1 ms (longer ones fire after 1 ms).
+    this.timer = setInterval(this.onTick, Math.min(batch.scheduledDelayMs, 0x7fffffff));
+    this.timer.unref();
   }
 
-  export(spans: ReadableSpan[], resultCallback: (result: ExportResult) => void): void {
-    const n = spans.length;
-    const loss = this.loss;
-    loss.queued = Math.max(0, loss.queued - n);
-    try {
-      this.inner.export(spans, (result) => {
-        if (result.code === ExportResultCode.SUCCESS) loss.exported += n;
-        else loss.lost(n, errorText(result.error));
-        resultCallback(result);
-      });
-    } catch (err) {
-      loss.lost(n, errorText(err));
-      resultCallback({ code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) });
+  /** Request path: queues a finished span, or drops and counts it when the queue is full. */
+  add(span: ReadableSpan): void {
+    if (this.closed) {
+      this.loss.lost(1, 'tracing closed');
+      return;
+    }
+    const queue = this.queue;
+    if (queue.length >= this.maxQueueSize) {
+      this.loss.lost(1, 'queue full');
+      return;
+    }
+    queue.push(span);
+    this.loss.queued = queue.length;
+    if (queue.length >= this.maxBatchSize && this.inFlight === null && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.onImmediate);
     }
   }
 
-  shutdown(): Promise<void> {
-    return this.inner.shutdown();
+  /**
+   * Stops the timer, exports what is queued (batch after batch) and shuts the exporter down, all
+   * within `boundMs`; what is still queued then is counted as lost.
+   */
+  shutdown(boundMs: number): Promise<void> {
+    this.shutdownOnce ??= this.runShutdown(boundMs);
+    return this.shutdownOnce;
   }
 
-  forceFlush(): Promise<void> {
-    return this.inner.forceFlush?.() ?? Promise.resolve();
+  private readonly onTick = (): void => {
+    if (this.inFlight === null && this.queue.length > 0) void this.exportBatch();
+  };
+
+  private readonly onImmediate = (): void => {
+    this.flushScheduled = false;
+    this.onTick();
+  };
+
+  /** Takes up to maxBatchSize spans off the queue and exports them; settles when the exporter answers or the export timeout passes. */
+  private exportBatch(): Promise<void> {
+    const queue = this.queue;
+    let spans: ReadableSpan[];
+    if (queue.length <= this.maxBatchSize) {
+      spans = queue;
+      this.queue = [];
+    } else {
+      spans = queue.splice(0, this.maxBatchSize);
+    }
+    const loss = this.loss;
+    loss.queued = this.queue.length;
+    const n = spans.length;
+    const exported = new Promise<void>((resolve) => {
+      let settled = false;
+      // A stuck exporter must not hold the queue forever (its late answer is still counted).
+      const timeout = setTimeout(settle, this.exportTimeoutMs);
+      timeout.unref();
+      function settle(): void {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timeout);
+        resolve();
+      }
+      const done = (result: ExportResult): void => {
+        if (result.code === ExportResultCode.SUCCESS) loss.exported += n;
+        else loss.lost(n, errorText(result.error));
+        settle();
+      };
+      try {
+        // An embedding application's HTTP instrumentation must not trace the exporter's own requests.
+        context.with(suppressTracing(context.active()), () => this.exporter.export(spans, done));
+      } catch (err) {
+        done({ code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) });
+      }
+    });
+    const inFlight = exported.then(() => {
+      this.inFlight = null;
+      if (!this.closed && this.queue.length >= this.maxBatchSize && !this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.onImmediate);
+      }
+    });
+    this.inFlight = inFlight;
+    return inFlight;
+  }
+
+  private async runShutdown(boundMs: number): Promise<void> {
+    this.closed = true;
+    clearInterval(this.timer);
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, boundMs);
+      timer.unref();
+    });
+    await Promise.race([this.drain().then(() => this.exporter.shutdown()).catch(() => undefined), bound]);
+    clearTimeout(timer);
+    this.stopped = true;
+    const left = this.queue.length;
+    if (left > 0) {
+      this.queue = [];
+      this.loss.queued = 0;
+      this.loss.lost(left, 'not exported before shutdown');
+    }
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped) {
+      if (this.inFlight !== null) await this.inFlight;
+      else if (this.queue.length === 0) return;
+      else await this.exportBatch();
+    }
   }
 }
 
@@ -155,15 +230,4 @@ function errorText(err: unknown): string {
   const innerCode = (inner as NodeJS.ErrnoException | undefined)?.code;
   if (typeof innerCode === 'string') return innerCode;
   return err instanceof Error ? err.message || err.name : String(err);
-}
-
-/** The processor chain: counting wrapper -> BatchSpanProcessor -> counting wrapper -> exporter. */
-export function createSpanProcessor(exporter: SpanExporter, batch: BatchSettings, exportTimeoutMs: number, loss: SpanLossCounter): SpanProcessor {
-  const bsp = new BatchSpanProcessor(new CountingSpanExporter(exporter, loss), {
-    maxQueueSize: batch.maxQueueSize,
-    maxExportBatchSize: batch.maxBatchSize,
-    scheduledDelayMillis: batch.scheduledDelayMs,
-    exportTimeoutMillis: exportTimeoutMs,
-  });
-  return new CountingSpanProcessor(bsp, loss, batch.maxQueueSize);
 }

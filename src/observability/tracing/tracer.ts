@@ -4,47 +4,36 @@
  *
  * - requestStart: the trace headers are read (propagation.ts) and the sampling decision made:
  *   an incoming sampled flag is obeyed (parent-based), otherwise `sampleRate` decides. An
- *   unsampled request gets no SDK object at all: `ctx.trace` stays null and its headers go
+ *   unsampled request gets no trace object at all: `ctx.trace` stays null and its headers go
  *   upstream untouched; `ctx.traceId` is the incoming trace id, if any (for the access log).
  * - A sampled request gets a RequestTrace: a SERVER span (started at the request's start time,
  *   child of the incoming context if there is one), and a CLIENT span per upstream attempt,
  *   whose id is the parent the upstream sees in the injected headers.
  * - requestDone (RequestObserver): the open spans end with status, route, error code.
  *
- * Spans are created with explicit parents (no context manager, no global provider registered:
- * an application embedding meshgate keeps its own) and explicit times. The SDK's sampler is
- * AlwaysOn because the decision is made here, before any SDK object exists.
+ * Spans are the gateway's own records (span.ts) with explicit parents and times, handed to the
+ * batcher (export.ts) when they end; of the SDK only the exporters and the resource are used.
+ * Nothing is registered globally: an application embedding meshgate keeps its own provider.
  */
 import { hostname } from 'node:os';
 import { isIP } from 'node:net';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Context, type HrTime, type Span, type Tracer } from '@opentelemetry/api';
-import { TraceState } from '@opentelemetry/core';
-import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
-import { AlwaysOnSampler, BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import {
-  ATTR_CLIENT_ADDRESS,
-  ATTR_ERROR_TYPE,
-  ATTR_HTTP_REQUEST_METHOD,
-  ATTR_HTTP_REQUEST_RESEND_COUNT,
-  ATTR_HTTP_RESPONSE_STATUS_CODE,
-  ATTR_HTTP_ROUTE,
-  ATTR_NETWORK_PEER_ADDRESS,
-  ATTR_NETWORK_PEER_PORT,
-  ATTR_SERVER_ADDRESS,
-  ATTR_SERVER_PORT,
-  ATTR_SERVICE_NAME,
-  ATTR_URL_PATH,
-  ATTR_URL_SCHEME,
-  ATTR_USER_AGENT_ORIGINAL,
-} from '@opentelemetry/semantic-conventions';
+import { SpanKind, SpanStatusCode, TraceFlags, type Attributes, type HrTime, type SpanContext } from '@opentelemetry/api';
+import { TraceState, type InstrumentationScope } from '@opentelemetry/core';
+import { defaultResource, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { TracingConfig } from '../../config/schema/observability.js';
 import type { RequestContext } from '../../dataplane/context.js';
 import type { ErrorCode } from '../../errors/index.js';
 import type { Logger } from '../logger.js';
 import type { RequestObserver } from '../observer.js';
-import { createSpanExporter, createSpanProcessor, SpanLossCounter, type BatchSettings, type ExporterSettings } from './export.js';
+import { createSpanExporter, SpanBatcher, SpanLossCounter, type BatchSettings, type ExporterSettings } from './export.js';
 import { extractTrace, FORMAT_BITS, headerValue, IncomingTrace, injectionHeaders, isReplacedTraceHeader, W3C } from './propagation.js';
+import { newSpanId, newTraceId, SpanRecord, type SpanSink } from './span.js';
 
+// Span attribute names are written as literal keys below (the semantic-conventions names, and
+// these): V8 then clones a literal's template and stores through monomorphic named ICs, which
+// stays cheap in code that runs once per hundred requests with cold caches; computed keys
+// take its generic keyed paths, measured at tens of µs per sampled request in the gateway.
 export const ATTR_MESHGATE_ROUTE = 'meshgate.route';
 export const ATTR_MESHGATE_SERVICE = 'meshgate.service';
 export const ATTR_MESHGATE_ATTEMPT = 'meshgate.attempt';
@@ -95,12 +84,17 @@ export function shouldSample(incoming: number, rate: number, random: () => numbe
   return rate >= 1 || (rate > 0 && random() < rate);
 }
 
-export class Tracing implements RequestObserver {
-  readonly tracer: Tracer;
+/** The instrumentation scope of every span (one object: the OTLP serializer groups spans by identity). */
+const SCOPE: InstrumentationScope = Object.freeze({ name: 'meshgate' });
+
+export class Tracing implements RequestObserver, SpanSink {
   readonly settings: ResolvedTracing;
   /** Spans lost (queue full, failed exports) and the warning about them. */
   readonly loss: SpanLossCounter;
-  private readonly provider: BasicTracerProvider;
+  /** SpanSink: shared by every span. */
+  readonly resource: Resource;
+  readonly instrumentationScope: InstrumentationScope = SCOPE;
+  private readonly batcher: SpanBatcher;
   private readonly order: readonly number[];
   private readonly mask: number;
   private readonly firstFormat: number;
@@ -122,15 +116,15 @@ export class Tracing implements RequestObserver {
     this.sampleRate = settings.sampleRate;
     this.loss = new SpanLossCounter(logger, settings.exporter.endpoint);
     const exporter = createSpanExporter(settings.exporter);
-    const resource = defaultResource().merge(
+    this.resource = defaultResource().merge(
       resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName, 'host.name': hostname(), 'process.pid': process.pid }),
     );
-    this.provider = new BasicTracerProvider({
-      resource,
-      sampler: new AlwaysOnSampler(),
-      spanProcessors: [createSpanProcessor(exporter, settings.batch, settings.exporter.timeoutMs, this.loss)],
-    });
-    this.tracer = this.provider.getTracer('meshgate');
+    this.batcher = new SpanBatcher(exporter, settings.batch, settings.exporter.timeoutMs, this.loss);
+  }
+
+  /** SpanSink: a span ended (request path): it only enters the export queue. */
+  spanEnded(span: SpanRecord): void {
+    this.batcher.add(span);
   }
 
   /** Hot path, change with care: once per request, before routing. */
@@ -169,72 +163,70 @@ export class Tracing implements RequestObserver {
     // Requests the drain cut end their spans as their sockets close, a moment later.
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.closed = true;
-    let timer: NodeJS.Timeout | undefined;
-    const bound = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, Math.min(this.settings.exporter.timeoutMs, SHUTDOWN_FLUSH_MAX_MS));
-      timer.unref();
-    });
-    await Promise.race([this.provider.shutdown().catch(() => undefined), bound]);
-    clearTimeout(timer);
+    await this.batcher.shutdown(Math.min(this.settings.exporter.timeoutMs, SHUTDOWN_FLUSH_MAX_MS));
     this.loss.report();
   }
 }
 
 /**
- * The spans of one sampled request. Created only for sampled requests (a few per hundred at
- * typical rates), so it can afford the SDK's objects.
+ * The spans of one sampled request. Rare (a few per hundred requests at typical rates), but each
+ * one runs with cold caches amid unsampled traffic, so it stays small: plain span records, no
+ * context objects, one clock offset.
  */
 export class RequestTrace {
   readonly traceId: string;
-  readonly server: Span;
+  readonly server: SpanRecord;
   readonly serverSpanId: string;
   /** The formats written upstream, and whether the incoming tracestate is dropped with them. */
   readonly formats: number;
   readonly dropTraceState: boolean;
   readonly debug: boolean;
   /** The open attempt's CLIENT span, or null. */
-  client: Span | null = null;
+  client: SpanRecord | null = null;
   /** The header lines injected into the current attempt's request head. */
   headers = '';
   /** An upstream failure after the response had begun (the client sees a cut response). */
   private failedMidResponse: ErrorCode | null = null;
-  private serverContext: Context | null = null;
-  private readonly tracer: Tracer;
+  private readonly sink: SpanSink;
   /**
    * Wall clock minus performance.now(), taken once per trace: all of its spans' times convert with
-   * the same offset, so a CLIENT span never appears to start before its SERVER span (the SDK's
-   * own conversion takes Date.now() per span, whose millisecond steps would shift them apart).
+   * the same offset, so a CLIENT span never appears to start before its SERVER span (a Date.now()
+   * per span would shift them apart by its millisecond steps).
    */
   private readonly epochOffsetMs: number;
 
   constructor(tracing: Tracing, ctx: RequestContext, incoming: IncomingTrace) {
-    this.tracer = tracing.tracer;
+    this.sink = tracing;
     this.epochOffsetMs = Date.now() - performance.now();
-    let parent = ROOT_CONTEXT;
+    let parent: SpanContext | undefined;
+    let traceId: string;
     if (incoming.traceId !== '') {
-      parent = trace.setSpanContext(ROOT_CONTEXT, {
-        traceId: incoming.traceId,
+      traceId = incoming.traceId;
+      parent = {
+        traceId,
         spanId: incoming.spanId,
         traceFlags: TraceFlags.SAMPLED,
         isRemote: true,
         traceState: incoming.traceState === null ? undefined : new TraceState(incoming.traceState),
-      });
+      };
+    } else {
+      traceId = newTraceId();
     }
     const attributes: Attributes = {
-      [ATTR_HTTP_REQUEST_METHOD]: ctx.method,
-      [ATTR_URL_PATH]: ctx.path,
-      [ATTR_URL_SCHEME]: 'http',
-      [ATTR_CLIENT_ADDRESS]: ctx.clientAddress,
-      [ATTR_NETWORK_PEER_ADDRESS]: ctx.clientAddress,
-      [ATTR_MESHGATE_REQUEST_ID]: ctx.id,
+      'http.request.method': ctx.method,
+      'url.path': ctx.path,
+      'url.scheme': 'http',
+      'client.address': ctx.clientAddress,
+      'network.peer.address': ctx.clientAddress,
+      'meshgate.request_id': ctx.id,
     };
     setHostAttributes(attributes, ctx.host);
     const ua = headerValue(ctx.rawHeaders, 'user-agent');
-    if (ua !== null) attributes[ATTR_USER_AGENT_ORIGINAL] = ua;
-    this.server = this.tracer.startSpan(ctx.method, { kind: SpanKind.SERVER, startTime: this.time(ctx.startedHr), attributes }, parent);
-    const sc = this.server.spanContext();
-    this.traceId = sc.traceId;
-    this.serverSpanId = sc.spanId;
+    if (ua !== null) attributes['user_agent.original'] = ua;
+    const spanId = newSpanId();
+    this.server = new SpanRecord(this.sink, ctx.method, SpanKind.SERVER, traceId, spanId, parent, this.time(ctx.startedHr), attributes);
+    this.traceId = traceId;
+    this.serverSpanId = spanId;
     this.formats = tracing.injectFormats(incoming);
     // A tracestate goes with the traceparent it came with: a new W3C parent of another origin drops it.
     this.dropTraceState = (this.formats & W3C) !== 0 && incoming.format !== W3C;
@@ -252,22 +244,21 @@ export class RequestTrace {
     const endpoint = ctx.endpoint!;
     const route = ctx.route!;
     const attributes: Attributes = {
-      [ATTR_HTTP_REQUEST_METHOD]: ctx.method,
-      [ATTR_SERVER_ADDRESS]: endpoint.host,
-      [ATTR_SERVER_PORT]: endpoint.port,
-      [ATTR_MESHGATE_ATTEMPT]: ctx.attempts,
-      [ATTR_MESHGATE_ROUTE]: route.name,
-      [ATTR_MESHGATE_SERVICE]: route.service.name,
+      'http.request.method': ctx.method,
+      'server.address': endpoint.host,
+      'server.port': endpoint.port,
+      'meshgate.attempt': ctx.attempts,
+      'meshgate.route': route.name,
+      'meshgate.service': route.service.name,
     };
     if (isIP(endpoint.host) !== 0) {
-      attributes[ATTR_NETWORK_PEER_ADDRESS] = endpoint.host;
-      attributes[ATTR_NETWORK_PEER_PORT] = endpoint.port;
+      attributes['network.peer.address'] = endpoint.host;
+      attributes['network.peer.port'] = endpoint.port;
     }
-    if (ctx.attempts > 1) attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] = ctx.attempts - 1;
-    this.serverContext ??= trace.setSpan(ROOT_CONTEXT, this.server);
-    const span = this.tracer.startSpan(ctx.method, { kind: SpanKind.CLIENT, startTime: this.time(performance.now()), attributes }, this.serverContext);
-    this.client = span;
-    this.headers = injectionHeaders(this.formats, this.traceId, span.spanContext().spanId, this.serverSpanId, this.debug);
+    if (ctx.attempts > 1) attributes['http.request.resend_count'] = ctx.attempts - 1;
+    const spanId = newSpanId();
+    this.client = new SpanRecord(this.sink, ctx.method, SpanKind.CLIENT, this.traceId, spanId, this.server, this.time(performance.now()), attributes);
+    this.headers = injectionHeaders(this.formats, this.traceId, spanId, this.serverSpanId, this.debug);
   }
 
   /**
@@ -282,18 +273,18 @@ export class RequestTrace {
     this.endClient(span, status, code, false);
   }
 
-  private endClient(span: Span, status: number, code: ErrorCode | null, aborted: boolean): void {
-    if (status > 0) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, status);
+  private endClient(span: SpanRecord, status: number, code: ErrorCode | null, aborted: boolean): void {
+    if (status > 0) span.attributes['http.response.status_code'] = status;
     if (code !== null) {
-      span.setAttribute(ATTR_ERROR_TYPE, code);
-      span.setAttribute(ATTR_MESHGATE_ERROR_CODE, code);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: code });
+      span.attributes['error.type'] = code;
+      span.attributes['meshgate.error_code'] = code;
+      span.setStatus(SpanStatusCode.ERROR, code);
     } else if (status >= 400) {
       // HTTP semantic conventions: 4xx and 5xx are errors on a CLIENT span.
-      span.setAttribute(ATTR_ERROR_TYPE, String(status));
-      span.setStatus({ code: SpanStatusCode.ERROR });
+      span.attributes['error.type'] = String(status);
+      span.setStatus(SpanStatusCode.ERROR);
     }
-    if (aborted) span.setAttribute(ATTR_MESHGATE_ABORTED, true);
+    if (aborted) span.attributes['meshgate.aborted'] = true;
     span.end(this.time(performance.now()));
   }
 
@@ -318,22 +309,22 @@ export class RequestTrace {
     const route = ctx.route;
     if (route !== null) {
       span.updateName(ctx.matchedPath === '' ? ctx.method : ctx.method + ' ' + ctx.matchedPath);
-      if (ctx.matchedPath !== '') span.setAttribute(ATTR_HTTP_ROUTE, ctx.matchedPath);
-      span.setAttribute(ATTR_MESHGATE_ROUTE, route.name);
-      span.setAttribute(ATTR_MESHGATE_SERVICE, route.service.name);
+      if (ctx.matchedPath !== '') span.attributes['http.route'] = ctx.matchedPath;
+      span.attributes['meshgate.route'] = route.name;
+      span.attributes['meshgate.service'] = route.service.name;
     }
-    if (ctx.status > 0) span.setAttribute(ATTR_HTTP_RESPONSE_STATUS_CODE, ctx.status);
+    if (ctx.status > 0) span.attributes['http.response.status_code'] = ctx.status;
     const failure = code ?? this.failedMidResponse;
     if (failure !== null) {
       // Every error the gateway answers itself (MG_*), and an upstream failure that cut the response.
-      span.setAttribute(ATTR_ERROR_TYPE, failure);
-      span.setAttribute(ATTR_MESHGATE_ERROR_CODE, failure);
-      span.setStatus({ code: SpanStatusCode.ERROR, message: failure });
+      span.attributes['error.type'] = failure;
+      span.attributes['meshgate.error_code'] = failure;
+      span.setStatus(SpanStatusCode.ERROR, failure);
     } else if (ctx.status >= 500) {
-      span.setAttribute(ATTR_ERROR_TYPE, String(ctx.status));
-      span.setStatus({ code: SpanStatusCode.ERROR });
+      span.attributes['error.type'] = String(ctx.status);
+      span.setStatus(SpanStatusCode.ERROR);
     }
-    if (ctx.aborted) span.setAttribute(ATTR_MESHGATE_ABORTED, true);
+    if (ctx.aborted) span.attributes['meshgate.aborted'] = true;
     span.end(this.time(performance.now()));
   }
 }
@@ -356,9 +347,9 @@ function setHostAttributes(attributes: Attributes, host: string): void {
       port = host.slice(colon + 1);
     }
   }
-  attributes[ATTR_SERVER_ADDRESS] = name;
+  attributes['server.address'] = name;
   const n = Number(port);
-  if (port !== '' && Number.isInteger(n) && n > 0 && n < 65536) attributes[ATTR_SERVER_PORT] = n;
+  if (port !== '' && Number.isInteger(n) && n > 0 && n < 65536) attributes['server.port'] = n;
 }
 
 /** This process's tracing per the config, or null when it is off (no `tracing` block, or enabled: false). */
