@@ -5,22 +5,13 @@ import { compileSnapshot, type Snapshot } from '../engine/snapshot.js';
 import { UpstreamRuntime } from '../upstream/runtime.js';
 import { controlMetrics, DURATION_BUCKETS, PlaneMetrics, renderMetrics } from './metrics.js';
 import { HistogramFamily } from './metrics-kinds.js';
+import { samples } from '../../test/helpers/metrics.js';
 
 const config = {
   services: { users: { endpoints: ['127.0.0.1:1', '127.0.0.1:2'] } },
   routes: [{ name: 'api', path: '/api', backendService: 'users' }],
 };
 
-/** The sample lines of an exposition: `name{labels}` -> value. */
-function samples(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const i = line.lastIndexOf(' ');
-    out.set(line.slice(0, i), Number(line.slice(i + 1)));
-  }
-  return out;
-}
 
 function fakeCtx(snap: Snapshot, fields: Partial<Record<keyof RequestContext, unknown>>): RequestContext {
   return { route: snap.routes[0]!, endpoint: null, status: 200, errorCode: null, bodyBytes: 0, responseBytes: 0, startedHr: performance.now(), upstreamSentHr: 0, upstreamHeadHr: 0, ...fields } as unknown as RequestContext;

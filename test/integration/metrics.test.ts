@@ -15,17 +15,8 @@ import { startCli, startGateway } from '../helpers/gateway.js';
 import { freePort } from '../helpers/net.js';
 import { request, waitFor } from '../helpers/traffic.js';
 import { startUpstream, type TestUpstream } from '../helpers/upstream.js';
+import { samples } from '../helpers/metrics.js';
 
-/** The sample lines of an exposition: `name{labels}` -> value. */
-function samples(text: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const i = line.lastIndexOf(' ');
-    out.set(line.slice(0, i), Number(line.slice(i + 1)));
-  }
-  return out;
-}
 
 async function scrape(adminPort: number, accept?: string): Promise<{ contentType: string; text: string; samples: Map<string, number> }> {
   const res = await fetch(`http://127.0.0.1:${adminPort}/metrics`, { headers: accept === undefined ? {} : { accept } });

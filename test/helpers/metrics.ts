@@ -1,0 +1,12 @@
+/** Reading a Prometheus exposition in tests. */
+
+/** The sample lines of an exposition: `name{labels}` -> value. */
+export function samples(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    if (line === '' || line.startsWith('#')) continue;
+    const i = line.lastIndexOf(' ');
+    out.set(line.slice(0, i), Number(line.slice(i + 1)));
+  }
+  return out;
+}
