@@ -58,7 +58,6 @@ export const kOnHeadersComplete = HTTPParser.kOnHeadersComplete;
 export const kOnBody = HTTPParser.kOnBody;
 export const kOnMessageComplete = HTTPParser.kOnMessageComplete;
 export const kOnExecute = HTTPParser.kOnExecute;
-export const kOnMessageBegin = HTTPParser.kOnMessageBegin;
 
 /** The async resource the binding wants; one shared object keeps it out of the per-connection cost. */
 export const PARSER_RESOURCE = Object.freeze({ type: 'meshgate' });

@@ -13,7 +13,6 @@ import {
   kOnHeadersComplete,
   kOnMessageComplete,
   kOnExecute,
-  kOnMessageBegin,
   consumeSocket,
   unconsumeSocket,
   startReading,
@@ -60,6 +59,8 @@ export class UpstreamConnection {
   handler: UpstreamResponseHandler | null = null;
   /** Requests this connection completed; > 0 means a failure may be a stale keep-alive race. */
   completed = 0;
+  /** `completed` when the previous consumed read was parsed (see handleExecute). */
+  private completedAtRead = 0;
   /** Timestamp (ms) when it went idle into the pool. */
   idleSince = 0;
   connected = false;
@@ -109,8 +110,6 @@ export class UpstreamConnection {
     socket.on('close', onClose);
     parser[kOnExecute] = onExecute;
     this.consumed = consumeSocket(parser, socket);
-    // Consumed reads learn of a response's first byte here (the 'data' path sees the bytes).
-    if (this.consumed) parser[kOnMessageBegin] = onMessageBegin;
   }
 
   /** Writes are queued by the socket while it connects, so a request can be written at once. */
@@ -163,22 +162,18 @@ export class UpstreamConnection {
     if (typeof ret !== 'number') this.fail('MG_UPSTREAM_BAD_RESPONSE', ret);
   }
 
-  /** @internal consumed reads: a response begins (the counterpart of handleData's checks). */
-  parsedMessageBegin(): void {
-    const handler = this.handler;
-    if (handler === null) {
-      // Bytes on an idle connection: the server broke protocol; never reuse it.
-      this.socket.destroy();
-      return;
-    }
-    this.responseStarted = true;
-    if (this.corkedHandler === null) {
+  /** Consumed reads: the client writes of this read are gathered (see corkDownstream) until it is parsed. */
+  private gather(handler: UpstreamResponseHandler): void {
+    if (this.consumed && this.corkedHandler === null) {
       handler.corkDownstream();
       this.corkedHandler = handler;
     }
   }
 
-  /** @internal a consumed read was parsed. */
+  /**
+   * @internal a consumed read was parsed: the counterpart of handleData's checks, made after the
+   * fact (a kOnMessageBegin callback per response would cost more than these comparisons).
+   */
   handleExecute(ret: number | ParserError): void {
     touchSocket(this.socket);
     const corked = this.corkedHandler;
@@ -186,10 +181,18 @@ export class UpstreamConnection {
       this.corkedHandler = null;
       corked.uncorkDownstream();
     }
-    if (typeof ret !== 'number') {
-      if (this.handler === null) this.socket.destroy();
-      else this.fail('MG_UPSTREAM_BAD_RESPONSE', ret);
+    const completedHere = this.completed !== this.completedAtRead;
+    this.completedAtRead = this.completed;
+    if (this.handler === null) {
+      // Bytes on an idle connection (no response ended in this read): the server broke
+      // protocol; never reuse it.
+      if (!completedHere || typeof ret !== 'number') this.socket.destroy();
+      return;
     }
+    // Bytes of the current response arrived (unless its request was only just sent, after the
+    // previous response ended in this same read): a failure from now on is not a stale reuse.
+    if (!completedHere) this.responseStarted = true;
+    if (typeof ret !== 'number') this.fail('MG_UPSTREAM_BAD_RESPONSE', ret);
   }
 
   /** @internal socket 'end': a close-delimited body ends here. */
@@ -254,6 +257,7 @@ export class UpstreamConnection {
     }
     const handler = this.handler;
     if (handler === null) return 1;
+    this.gather(handler);
     if (status === 101) {
       // We never ask for an upgrade (Upgrade is not forwarded): a 101 cannot be relayed.
       this.fail('MG_UPSTREAM_BAD_RESPONSE', new Error('unsolicited 101 Switching Protocols'));
@@ -270,7 +274,10 @@ export class UpstreamConnection {
 
   /** @internal */
   parsedBody(chunk: Buffer): void {
-    this.handler?.onUpstreamBody(chunk);
+    const handler = this.handler;
+    if (handler === null) return;
+    this.gather(handler);
+    handler.onUpstreamBody(chunk);
   }
 
   /** @internal */
@@ -339,7 +346,6 @@ function onHeadersComplete(
   return this.conn.parsedHeadersComplete(minor, headers, status, reason, keepAlive);
 }
 function onBody(this: WithConn, chunk: Buffer): void { this.conn.parsedBody(chunk); }
-function onMessageBegin(this: WithConn): void { this.conn.parsedMessageBegin(); }
 function onExecute(this: WithConn, ret: number | ParserError): void { this.conn.handleExecute(ret); }
 function onMessageComplete(this: WithConn): void {
   // llhttp does not pass keep-alive here; the head's flag already told the handler.
