@@ -171,9 +171,9 @@ describe('access log', () => {
     // Through the chunked file writer: multi-byte lines are counted in bytes, none is cut.
     const file = join(mkdtempSync(join(tmpdir(), 'meshgate-al-')), 'access.log');
     const fileLog = createAccessLog({ enabled: true, output: file, fields: ['path', 'userAgent', 'status'] })!;
-    const n = 3000; // several 64 KiB chunks
+    const n = 3000; // several 256 KiB chunks
     for (let i = 0; i < n; i++) fileLog.requestDone(request(i % 2 === 0 ? `${path}/${'\u20ac'.repeat(i % 50)}` : `/plain/${i}`, ['User-Agent', ua]));
-    const huge = '/' + '\u00e9'.repeat(40_000); // one line over a chunk (80 KB in UTF-8): written alone, whole
+    const huge = '/' + '\u00e9'.repeat(150_000); // one line over a chunk (300 KB in UTF-8): written alone, whole
     fileLog.requestDone(request(huge, []));
     await fileLog.close();
     const written = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
