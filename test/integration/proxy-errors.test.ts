@@ -229,6 +229,11 @@ describe('errors: broken upstreams', () => {
           socket.write(`HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n${'d'.repeat(1000)}`);
           setTimeout(() => socket.destroy(), 20);
           break;
+        case '/then-junk':
+          // A complete response, then bytes nobody asked for on the now idle keep-alive connection.
+          socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+          setTimeout(() => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale'), 30);
+          break;
         case '/die-mid-chunked':
           socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n');
           setTimeout(() => socket.destroy(), 20);
@@ -294,6 +299,20 @@ describe('errors: broken upstreams', () => {
     // A regular client sees an error, not a complete response.
     await assert.rejects(httpRequest(gw.port, { path: '/die-mid-chunked' }));
     await stillServes();
+  });
+
+  test('an upstream that sends bytes on an idle pooled connection loses that connection; the next request gets a fresh one', async () => {
+    const closedBefore = raw.closed;
+    const first = await httpRequest(gw.port, { path: '/then-junk' });
+    assert.equal(first.status, 200);
+    assert.equal(first.body.toString(), 'ok');
+    // The gateway closes the connection the junk arrived on instead of keeping it for reuse.
+    await raw.waitClosed(closedBefore + 1, 3000);
+    const connectionsBefore = raw.connections;
+    const next = await httpRequest(gw.port, { path: '/after-junk' });
+    assert.equal(next.status, 200);
+    assert.equal(next.body.toString(), 'ok', 'not the stale bytes');
+    assert.equal(raw.connections, connectionsBefore + 1, 'a new upstream connection');
   });
 
   test('the gateway survives a burst of failures and keeps its keep-alive clients', async () => {
