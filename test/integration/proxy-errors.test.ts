@@ -315,6 +315,16 @@ describe('errors: broken upstreams', () => {
     assert.equal(raw.connections, connectionsBefore + 1, 'a new upstream connection');
   });
 
+  test('a pooled connection that resets after part of a response head is a 502, not a silent resend', async () => {
+    const ok = await httpRequest(gw.port, { path: '/warm' });
+    assert.equal(ok.status, 200); // leaves a keep-alive connection in the pool
+    const requestsBefore = raw.requests;
+    const connectionsBefore = raw.connections;
+    expectProblem(await httpRequest(gw.port, { path: '/reset-in-head' }), 502, 'MG_UPSTREAM_RESET');
+    assert.equal(raw.connections, connectionsBefore, 'it went out on the pooled connection');
+    assert.equal(raw.requests, requestsBefore + 1, 'bytes of a response came back, so the request is not sent again');
+  });
+
   test('the gateway survives a burst of failures and keeps its keep-alive clients', async () => {
     const conn = await rawConnect(gw.port);
     const paths = ['/garbage', '/reset-in-head', '/good/a', '/bad-status', '/good/b'];
