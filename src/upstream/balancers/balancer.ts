@@ -14,3 +14,11 @@ import type { Endpoint } from '../endpoint.js';
 export interface Balancer {
   pick(exclude: Endpoint | null, hashKey: string | null): Endpoint | null;
 }
+
+/** The endpoints' weights (read on the hot path as a typed array), and whether they are all equal. */
+export function weightsOf(endpoints: readonly Endpoint[]): { readonly weights: Float64Array; readonly uniform: boolean } {
+  return {
+    weights: Float64Array.from(endpoints, (e) => e.weight),
+    uniform: endpoints.every((e) => e.weight === endpoints[0]!.weight),
+  };
+}

@@ -1,5 +1,5 @@
 import type { Endpoint } from '../endpoint.js';
-import type { Balancer } from './balancer.js';
+import { weightsOf, type Balancer } from './balancer.js';
 import type { RandomSource } from '../../util/random.js';
 
 /**
@@ -24,8 +24,9 @@ export class LeastRequestBalancer implements Balancer {
 
   constructor(endpoints: readonly Endpoint[], random: RandomSource = Math.random) {
     this.endpoints = endpoints;
-    this.weights = Float64Array.from(endpoints, (e) => e.weight);
-    this.uniform = endpoints.every((e) => e.weight === endpoints[0]!.weight);
+    const { weights, uniform } = weightsOf(endpoints);
+    this.weights = weights;
+    this.uniform = uniform;
     this.random = random;
     this.candidates = new Int32Array(endpoints.length);
   }

@@ -1,5 +1,5 @@
 import type { Endpoint } from '../endpoint.js';
-import type { Balancer } from './balancer.js';
+import { weightsOf, type Balancer } from './balancer.js';
 import type { RandomSource } from '../../util/random.js';
 
 /**
@@ -20,12 +20,13 @@ export class RandomBalancer implements Balancer {
 
   constructor(endpoints: readonly Endpoint[], random: RandomSource = Math.random) {
     this.endpoints = endpoints;
-    this.weights = Float64Array.from(endpoints, (e) => e.weight);
+    const { weights, uniform } = weightsOf(endpoints);
+    this.weights = weights;
     this.cumulative = new Float64Array(endpoints.length);
     let sum = 0;
     for (let i = 0; i < endpoints.length; i++) this.cumulative[i] = sum += this.weights[i]!;
     this.totalWeight = sum;
-    this.uniform = endpoints.every((e) => e.weight === endpoints[0]!.weight);
+    this.uniform = uniform;
     this.random = random;
   }
 

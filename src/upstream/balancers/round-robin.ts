@@ -1,5 +1,5 @@
 import type { Endpoint } from '../endpoint.js';
-import type { Balancer } from './balancer.js';
+import { weightsOf, type Balancer } from './balancer.js';
 
 /**
  * Smooth weighted round-robin (nginx's algorithm), for `round-robin` and `weighted`.
@@ -30,9 +30,10 @@ export class RoundRobinBalancer implements Balancer {
 
   constructor(endpoints: readonly Endpoint[]) {
     this.endpoints = endpoints;
-    this.weights = Float64Array.from(endpoints, (e) => e.weight);
+    const { weights, uniform } = weightsOf(endpoints);
+    this.weights = weights;
     this.current = new Float64Array(endpoints.length);
-    this.uniform = endpoints.every((e) => e.weight === endpoints[0]!.weight);
+    this.uniform = uniform;
   }
 
   // Hot path, change with care: no allocation per call.
