@@ -48,6 +48,11 @@ export class CounterFamily {
     this.labelNames = labelNames;
   }
 
+  /** The family a metric declaration (a policy's metrics.ts) describes. */
+  static of(decl: { readonly name: string; readonly help: string; readonly labels: readonly string[] }): CounterFamily {
+    return new CounterFamily(decl.name, decl.help, decl.labels);
+  }
+
   /** The child for these label values (bind once, not per request). */
   child(...values: string[]): CounterChild {
     const key = values.join('\u0000');

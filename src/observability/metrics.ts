@@ -187,12 +187,12 @@ export class PlaneMetrics implements RequestObserver {
   readonly requestDuration = new HistogramFamily('meshgate_request_duration_seconds', 'Time from the request head to the end of the response (or abandonment), by route and service.', ['route', 'service'], DURATION_BUCKETS);
   readonly requestBytes = new CounterFamily('meshgate_request_bytes_total', 'Request body bytes received from clients, by route and service.', ['route', 'service']);
   readonly responseBytes = new CounterFamily('meshgate_response_bytes_total', 'Response body bytes sent to clients, by route and service.', ['route', 'service']);
-  readonly retries = counterOf(RETRY_METRICS.retries);
+  readonly retries = CounterFamily.of(RETRY_METRICS.retries);
   readonly gatewayErrors = new CounterFamily('meshgate_gateway_errors_total', 'Requests the gateway answered itself with an error, by route and error code (MG_*).', ['route', 'code']);
-  readonly retriesExhausted = counterOf(RETRY_METRICS.exhausted);
-  readonly timeouts = counterOf(TIMEOUT_METRICS.timeouts);
-  readonly bulkheadRejected = counterOf(BULKHEAD_METRICS.rejected);
-  readonly faultAborts = counterOf(FAULT_METRICS.aborts);
+  readonly retriesExhausted = CounterFamily.of(RETRY_METRICS.exhausted);
+  readonly timeouts = CounterFamily.of(TIMEOUT_METRICS.timeouts);
+  readonly bulkheadRejected = CounterFamily.of(BULKHEAD_METRICS.rejected);
+  readonly faultAborts = CounterFamily.of(FAULT_METRICS.aborts);
   readonly upstreamDuration = new HistogramFamily('meshgate_upstream_duration_seconds', 'Time from sending the request upstream to its response head (last attempt), by service and endpoint.', ['service', 'endpoint'], DURATION_BUCKETS);
 
   private readonly plane: MetricsPlane;
@@ -336,9 +336,6 @@ export class PlaneMetrics implements RequestObserver {
   }
 }
 
-function counterOf(decl: { readonly name: string; readonly help: string; readonly labels: readonly string[] }): CounterFamily {
-  return new CounterFamily(decl.name, decl.help, decl.labels);
-}
 
 /** `meshgate_circuit_breaker_state` of every breaker the serving version uses (each once). */
 function breakerStates(snap: Snapshot): MetricJSON {

@@ -39,9 +39,9 @@ export class BreakerTransitionCounters {
 }
 
 export class PolicyCounters {
-  readonly breakerTransitions = familyOf(CIRCUIT_BREAKER_METRICS.transitions);
-  readonly faultDelays = familyOf(FAULT_METRICS.delays);
-  readonly outlierEjections = familyOf(OUTLIER_METRICS.ejections);
+  readonly breakerTransitions = CounterFamily.of(CIRCUIT_BREAKER_METRICS.transitions);
+  readonly faultDelays = CounterFamily.of(FAULT_METRICS.delays);
+  readonly outlierEjections = CounterFamily.of(OUTLIER_METRICS.ejections);
 
   /** Once per breaker per config version. `route` is '' for a service's breaker, `endpoint` '' unless scope is endpoint. */
   breaker(route: string, service: string, endpoint: string): BreakerTransitionCounters {
@@ -53,6 +53,3 @@ export class PolicyCounters {
   }
 }
 
-function familyOf(decl: { readonly name: string; readonly help: string; readonly labels: readonly string[] }): CounterFamily {
-  return new CounterFamily(decl.name, decl.help, decl.labels);
-}
