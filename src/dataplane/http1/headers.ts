@@ -44,12 +44,3 @@ export function connectionListedNames(rawHeaders: readonly string[]): string[] |
   }
   return out;
 }
-
-/** True if a header value contains CR, LF or NUL: never written into a head we build. */
-export function hasForbiddenChars(value: string): boolean {
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 13 || c === 10 || c === 0) return true;
-  }
-  return false;
-}

@@ -27,4 +27,3 @@ export const BULKHEAD_METRICS = Object.freeze({
   }),
 } as const satisfies Record<string, MetricDecl>);
 
-export const BULKHEAD_REJECT_REASONS = Object.freeze(['queue_full', 'queue_timeout'] as const);
