@@ -21,7 +21,14 @@ for bin in nginx wrk taskset; do command -v $bin >/dev/null || [ -x /usr/sbin/$b
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 TMP=$(mktemp -d)
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill -INT "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$TMP"; }
+# The gateways start inside $(...) subshells, so their pids come back through $TMP/gateway.pids.
+cleanup() {
+  local gws; gws=$(cat "$TMP/gateway.pids" 2>/dev/null || true)
+  for p in "${PIDS[@]}" $gws; do kill -INT "$p" 2>/dev/null || true; done
+  for _ in $(seq 50); do alive=0; for p in $gws; do kill -0 "$p" 2>/dev/null && alive=1; done; [ $alive = 0 ] && break; sleep 0.1; done
+  for p in $gws; do kill -KILL "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true; rm -rf "$TMP"
+}
 trap cleanup EXIT
 
 port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
@@ -43,7 +50,8 @@ start() { # side dir extra env -> prints the port
   p=$(port); a=$(port)
   { cat "$extra"; printf 'listen: { host: 127.0.0.1, port: %s }\nadmin: { host: 127.0.0.1, port: %s }\nworkers: 1\nlogLevel: warn\n' "$p" "$a"
     printf 'services:\n  bench: { endpoints: ["127.0.0.1:%s"] }\nroutes:\n  - { name: bench, path: /, backendService: bench }\n' "$UP"; } > "$TMP/$side.yaml"
-  env NODE_ENV=production SIDE_BY_SIDE_SIDE="$side" $envs taskset -c 1 node "$dir/cli/main.js" start --config "$TMP/$side.yaml" > "$TMP/$side.log" 2>&1 & PIDS+=($!)
+  env NODE_ENV=production SIDE_BY_SIDE_SIDE="$side" $envs taskset -c 1 node "$dir/cli/main.js" start --config "$TMP/$side.yaml" > "$TMP/$side.log" 2>&1 &
+  echo $! >> "$TMP/gateway.pids"
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$a/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
   echo "$p"
 }
