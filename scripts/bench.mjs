@@ -46,6 +46,8 @@ const SMALL_BODY = 'hello world\n';
 // Default timings: the full set is 40 measured runs and 22 target starts, so 2 s warm-up + 5 s
 // measured keeps it near 6 minutes on 2 cores (bound: 10); --quick is 8 runs of 1 + 2 s.
 const TIMING = { full: { warmup: 2, duration: 5 }, quick: { warmup: 1, duration: 2 } };
+/** Rounds of a paired scenario (each round measures both of its targets once). */
+const PAIRED_ROUNDS = 4;
 
 // ---------------------------------------------------------------------------------------------
 // Scenarios. `full: true` ones make the default set; `quick: true` ones are the --quick set.
@@ -97,6 +99,10 @@ const SCENARIOS = [
     full: true,
     targets: ['direct', 'nginx', 'meshgate-1w-obs-off', 'meshgate-1w-obs-on'],
     baseline: { target: 'meshgate-1w-obs-off', label: 'vs obs off', rows: ['meshgate-1w-obs-off', 'meshgate-1w-obs-on'] },
+    // Off and on run at once (on the same CPU, one loaded at a time) and are measured in
+    // alternating rounds (ABBA...): a lone pair of runs moved 0.82x to 0.98x between two runs
+    // of this scenario on a shared 2-core VM; the median of paired rounds holds still.
+    paired: { targets: ['meshgate-1w-obs-off', 'meshgate-1w-obs-on'], rounds: PAIRED_ROUNDS },
   },
   // Rate-limit decision cost, out of the default set (time): a limit high enough never to
   // deny, in process (memory) and in Redis (REDIS_URL, default 127.0.0.1:6379).
@@ -1027,9 +1033,15 @@ function table(ctx, scenario, results) {
     const off = byId['meshgate-1w-obs-off'];
     const on = byId['meshgate-1w-obs-on'];
     if (off && on) {
-      const cost = 1 - on.rps / off.rps;
+      // Paired rounds: the median of the rounds' ratios (the table's rows are their means).
+      const ratios = scenario.pairRatios;
+      const ratio = ratios?.length ? median(ratios) : on.rps / off.rps;
+      const cost = 1 - ratio;
+      const how = ratios?.length
+        ? `median of ${ratios.length} paired rounds (${ratios.map((r) => r.toFixed(3)).join(', ')})`
+        : 'one run each';
       lines.push(
-        `- observability on/off: ${fmtRatio(on.rps, off.rps)} req/s (${cost >= 0 ? `${(cost * 100).toFixed(1)}% fewer` : `${(-cost * 100).toFixed(1)}% more`}), ` +
+        `- observability on/off: ${ratio.toFixed(3)}x req/s, ${how} (${cost >= 0 ? `${(cost * 100).toFixed(1)}% fewer` : `${(-cost * 100).toFixed(1)}% more`}), ` +
           `p50 ${fmtMs(off.latency.p50)} → ${fmtMs(on.latency.p50)}, p99 ${fmtMs(off.latency.p99)} → ${fmtMs(on.latency.p99)}; ` +
           `target: under 10% → ${disturbed(off) || disturbed(on) ? 'not judged (rows disturbed, see ⚠)' : cost < 0.1 ? 'met' : 'NOT met'} in this run` +
           (ctx.traceSink ? `; the OTLP sink received ${ctx.traceSink.exports} export request${ctx.traceSink.exports === 1 ? '' : 's'} (${fmtInt(ctx.traceSink.bytes)} bytes)` : ''),
@@ -1301,7 +1313,7 @@ async function main() {
   ctx.resultKey = new Map(scenarios.map((s) => [s.id, s.id + s.conns]));
   ctx.setups = new Map();
 
-  const runs = scenarios.reduce((n, s) => n + targetsOf(s).length, 0);
+  const runs = scenarios.reduce((n, s) => n + targetsOf(s).length + (s.paired ? 2 * (s.paired.rounds - 1) : 0), 0);
   const starts = [...groups.values()].reduce((n, g) => n + TARGETS.filter((t) => g.some((s) => targetsOf(s).includes(t))).length, 0);
   log(`plan: ${scenarios.length} scenario${scenarios.length > 1 ? 's' : ''} (${scenarios.map((s) => s.id).join(', ')}), ${runs} measured runs of ` +
     `${warmup} s + ${duration} s, ${starts} target starts: about ${Math.ceil((runs * (warmup + duration + 0.5) + starts * 2) / 60)} min`);
@@ -1321,8 +1333,9 @@ async function main() {
     setup.upstreamKind = ctx.upstream.kind;
     if (!ctx.upstreamKinds.includes(ctx.upstream.kind)) ctx.upstreamKinds.push(ctx.upstream.kind);
     log(`upstream: ${ctx.upstream.kind} at ${ctx.upstream.url}`);
+    const pairedDone = await runPaired(ctx, group, targetsOf, { warmup, duration });
     for (const target of TARGETS) {
-      const mine = group.filter((s) => targetsOf(s).includes(target));
+      const mine = group.filter((s) => targetsOf(s).includes(target) && !pairedDone.has(`${s.id} ${target.id}`));
       if (!mine.length) continue;
       const why = target.available(ctx);
       if (why) {
@@ -1384,6 +1397,79 @@ async function main() {
 }
 
 class Usage extends Error {}
+
+/**
+ * The paired scenarios of a group: both targets start together and are measured in alternating
+ * rounds (A B, B A, A B...), so slow drifts of a shared machine hit both alike. A target's row is
+ * the mean req/s of its rounds, with the median round's latencies; `pairRatios` keeps the ratio
+ * of each round (second target over first) for the note. Returns the `scenario target` pairs it
+ * measured (or found unavailable).
+ */
+async function runPaired(ctx, group, targetsOf, { warmup, duration }) {
+  const done = new Set();
+  for (const s of group) {
+    if (!s.paired) continue;
+    const pair = s.paired.targets.map((id) => TARGETS.find((t) => t.id === id)).filter((t) => targetsOf(s).includes(t));
+    if (pair.length !== 2) continue;
+    for (const t of pair) done.add(`${s.id} ${t.id}`);
+    const list = ctx.results.get(s.id + s.conns);
+    const why = pair.map((t) => t.available(ctx)).find(Boolean);
+    if (why) {
+      log(`${s.id}: skipped: ${why}`);
+      for (const t of pair) list.push({ target: t, skipped: why });
+      continue;
+    }
+    const setup = ctx.setups.get(s);
+    const handles = [];
+    try {
+      for (const t of pair) {
+        log(`${t.id}: starting`);
+        handles.push(await t.start(ctx, setup));
+      }
+      const rounds = [[], []];
+      for (let i = 0; i < 2; i++) if (warmup > 0) await runWrk(ctx, handles[i].url, { conns: s.conns, seconds: warmup, headers: s.headers });
+      for (let r = 0; r < s.paired.rounds; r++) {
+        for (const i of r % 2 === 0 ? [0, 1] : [1, 0]) {
+          const result = await runWrk(ctx, handles[i].url, { conns: s.conns, seconds: duration, headers: s.headers });
+          rounds[i].push(result);
+          log(`${pair[i].id}: ${s.id} @${s.conns} round ${r + 1}/${s.paired.rounds}: ${fmtInt(result.rps)} req/s, p99 ${fmtMs(result.latency.p99)}`);
+        }
+      }
+      s.pairRatios = rounds[1].map((b, r) => b.rps / rounds[0][r].rps);
+      for (let i = 0; i < 2; i++) list.push({ target: pair[i], result: combineRounds(rounds[i]) });
+    } catch (err) {
+      if (signalled) throw new Interrupted();
+      log(`${s.id}: ${err.message}`);
+      for (const t of pair) if (!list.some((r) => r.target === t)) list.push({ target: t, skipped: `failed: ${err.message.split('\n')[0]}` });
+    } finally {
+      for (const h of handles) await h.stop();
+    }
+  }
+  return done;
+}
+
+/** One row from several runs of a target: mean req/s, summed requests and errors, the median run's latencies and CPU. */
+function combineRounds(runs) {
+  const byRps = [...runs].sort((a, b) => a.rps - b.rps);
+  const median = byRps[Math.floor((byRps.length - 1) / 2)];
+  const errors = {};
+  for (const r of runs) for (const [k, n] of Object.entries(r.errors ?? {})) errors[k] = (errors[k] ?? 0) + n;
+  const worstOther = runs.reduce((w, r) => (r.cpu && (!w || r.cpu.other > w.other) ? r.cpu : w), null);
+  return {
+    rps: runs.reduce((sum, r) => sum + r.rps, 0) / runs.length,
+    requests: runs.reduce((sum, r) => sum + (r.requests ?? 0), 0),
+    latency: median.latency,
+    errors,
+    // The median run's CPU split, but the busiest "other" of any round (a disturbed round marks the row).
+    cpu: median.cpu && worstOther ? { ...median.cpu, other: worstOther.other } : median.cpu,
+    rounds: runs.length,
+  };
+}
+
+const median = (xs) => {
+  const v = [...xs].sort((a, b) => a - b);
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+};
 
 // Waits (until ctx.quietDeadline) for other processes to use under 10% of a core, sampling 1 s
 // at a time; true when quiet. `report` logs a busy machine even when there is no time to wait.

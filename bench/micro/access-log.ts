@@ -36,6 +36,7 @@ function contexts(n: number): RequestContext[] {
     ctx.responseBytes = 512;
     ctx.upstreamSentHr = ctx.startedHr + 0.1 + i / 7919;
     ctx.upstreamHeadHr = ctx.upstreamSentHr + 0.8 + i / 1543;
+    ctx.doneHr = ctx.upstreamHeadHr + 0.05;
     out.push(ctx);
   }
   return out;

@@ -90,6 +90,8 @@ export class RequestContext {
   /** performance.now() when the last attempt's request went out, and when its response head came. */
   upstreamSentHr = 0;
   upstreamHeadHr = 0;
+  /** performance.now() when the request was done, read once for every observer (metrics, access log). */
+  doneHr = 0;
   /** The gateway's own error code when it answered the request itself, else null. */
   errorCode: ErrorCode | null = null;
   /** The client went away before the response was complete. */

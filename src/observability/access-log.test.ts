@@ -21,6 +21,7 @@ function request(target = '/users/7?token=secret', headers: string[] = ['Host', 
   ctx.attempts = 1;
   ctx.upstreamSentHr = ctx.startedHr + 1;
   ctx.upstreamHeadHr = ctx.startedHr + 3.5;
+  ctx.doneHr = ctx.startedHr + 4.25;
   ctx.route = { name: 'users', service: { name: 'users-svc' } } as unknown as RequestContext['route'];
   ctx.endpoint = { address: '127.0.0.1:8080' } as unknown as RequestContext['endpoint'];
   return ctx;
@@ -54,8 +55,7 @@ describe('access log', () => {
     assert.equal(rec.errorCode, null);
     assert.equal(rec.bytesIn, 12);
     assert.equal(rec.bytesOut, 345);
-    assert.equal(typeof rec.durationMs, 'number');
-    assert.ok((rec.durationMs as number) >= 0);
+    assert.equal(rec.durationMs, 4.25);
     assert.equal(rec.upstreamMs, 2.5);
     assert.equal(rec.attempts, 1);
     assert.equal(rec.clientIp, '10.0.0.9');

@@ -276,7 +276,7 @@ export class AccessLog implements RequestObserver {
   requestDone(ctx: RequestContext): void {
     if (this.closed) return;
     if (this.sampleRate < 1 && ctx.status < 500 && ctx.errorCode === null && this.random() >= this.sampleRate) return;
-    const line = this.format(ctx, performance.now());
+    const line = this.format(ctx, ctx.doneHr);
     if (this.dest === null) {
       this.sink.write(line);
       return;

@@ -14,7 +14,7 @@ const config = {
 
 
 function fakeCtx(snap: Snapshot, fields: Partial<Record<keyof RequestContext, unknown>>): RequestContext {
-  return { route: snap.routes[0]!, endpoint: null, status: 200, errorCode: null, bodyBytes: 0, responseBytes: 0, startedHr: performance.now(), upstreamSentHr: 0, upstreamHeadHr: 0, ...fields } as unknown as RequestContext;
+  return { route: snap.routes[0]!, endpoint: null, status: 200, errorCode: null, bodyBytes: 0, responseBytes: 0, startedHr: performance.now(), doneHr: performance.now(), upstreamSentHr: 0, upstreamHeadHr: 0, ...fields } as unknown as RequestContext;
 }
 
 describe('PlaneMetrics', () => {

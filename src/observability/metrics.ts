@@ -218,7 +218,7 @@ export class PlaneMetrics implements RequestObserver {
     const status = ctx.status;
     const code = status > 0 && status < 600 ? status : 0;
     (b.codes[code] ?? b.bindCode(code)).value++;
-    b.duration.observe((performance.now() - ctx.startedHr) / 1000);
+    b.duration.observe((ctx.doneHr - ctx.startedHr) / 1000);
     b.requestBytes.value += ctx.bodyBytes;
     b.responseBytes.value += ctx.responseBytes;
     const attempts = ctx.attempts;

@@ -3,6 +3,7 @@ import type { RequestContext } from '../dataplane/context.js';
 /**
  * Sees every request once, when it is done (answered, or abandoned by its client): the one hook
  * metrics and access logs hang on. Called on the hot path: keep it cheap and never throw.
+ * `ctx.doneHr` is set just before (one clock read for every observer).
  */
 export interface RequestObserver {
   requestDone(ctx: RequestContext): void;

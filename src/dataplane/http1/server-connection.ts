@@ -227,7 +227,10 @@ export class ServerConnection implements UpstreamResponseHandler {
         ctx.finished = true;
         ctx.aborted = true;
         const observer = this.host.observer;
-        if (observer !== null) observer.requestDone(ctx);
+        if (observer !== null) {
+          ctx.doneHr = performance.now();
+          observer.requestDone(ctx);
+        }
       }
       const up = ctx.upstream;
       if (up !== null) {
@@ -1017,7 +1020,10 @@ export class ServerConnection implements UpstreamResponseHandler {
     this.releaseRequest(ctx);
     ctx.finished = true;
     const observer = this.host.observer;
-    if (observer !== null) observer.requestDone(ctx);
+    if (observer !== null) {
+      ctx.doneHr = performance.now();
+      observer.requestDone(ctx);
+    }
     this.active = null;
     this.resume(PAUSE_UPSTREAM);
     if (ctx.closeAfter) {
