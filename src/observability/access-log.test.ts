@@ -146,6 +146,32 @@ describe('access log', () => {
     ]);
   });
 
+  it('follows every input of the cached runs from one request to the next', () => {
+    const { log, lines } = collect();
+    const variants: Array<[string, (ctx: RequestContext) => void, (rec: Line) => unknown, unknown]> = [
+      ['status', (c) => (c.status = 503), (r) => r.status, 503],
+      ['errorCode', (c) => (c.errorCode = 'MG_UPSTREAM_RESET'), (r) => r.errorCode, 'MG_UPSTREAM_RESET'],
+      ['attempts', (c) => (c.attempts = 3), (r) => r.attempts, 3],
+      ['attempts over 9', (c) => (c.attempts = 12), (r) => r.attempts, 12],
+      ['aborted', (c) => (c.aborted = true), (r) => r.aborted, true],
+      ['method', (c) => ((c as { method: string }).method = 'DELETE'), (r) => r.method, 'DELETE'],
+      ['clientIp', (c) => ((c as { clientAddress: string }).clientAddress = '::1'), (r) => r.clientIp, '::1'],
+      ['userAgent', (c) => (c as { rawHeaders: string[] }).rawHeaders.splice(3, 1, 'other/1 \u00e9'), (r) => r.userAgent, 'other/1 \u00e9'],
+      ['service name', (c) => (c.route = { name: 'users', service: { name: 'b\u00e4r' } } as unknown as RequestContext['route']), (r) => r.service, 'b\u00e4r'],
+    ];
+    for (const [what, change, read, expected] of variants) {
+      const before = request();
+      const changed = request();
+      change(changed);
+      for (const ctx of [before, changed, before]) log.requestDone(ctx);
+      const [a, b, c] = lines.slice(-3).map((l) => JSON.parse(l) as Line);
+      assert.equal(read(b!), expected, `${what} changed`);
+      assert.notDeepEqual(read(a!), expected, `${what} before`);
+      assert.deepEqual(a, { ...c, time: a!.time, durationMs: a!.durationMs }, `${what} back as it was`);
+      assert.deepEqual(Object.keys(b!), [...DEFAULT_ACCESS_LOG_FIELDS], `${what}: every field, in order`);
+    }
+  });
+
   it('quotes strings as JSON.stringify does: plain ASCII as is, everything else escaped', () => {
     const cases = [
       '', '/users/7', 'curl/8.5.0 (x86_64-pc-linux-gnu)', '~!@#$%^&*()_+`-={}[]|:;<>,.?/',
