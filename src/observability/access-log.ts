@@ -150,9 +150,14 @@ export class AccessLog implements RequestObserver {
    */
   private readonly lit: {
     readonly requestIdQ: string;
-    readonly traceIdNull: string;
-    readonly traceIdQ: string;
+    /** `","traceId":"` after a request id, else `,"traceId":"`. */
+    readonly traceIdAfterId: string;
+    /** The path's closing quote (when the path is on) and the query field's start: null, or its key and opening quote. */
     readonly queryNull: string;
+    readonly queryQ: string;
+    /** The path's closing quote when the path is on and no query field comes after it, else ''. */
+    readonly pathClose: string;
+    readonly traceIdNull: string;
     readonly errorCodeNull: string;
     readonly upstreamMsNull: string;
     readonly userAgentNull: string;
@@ -242,9 +247,11 @@ export class AccessLog implements RequestObserver {
     this.keys = Object.freeze(keys);
     this.lit = Object.freeze({
       requestIdQ: keys.requestId + '"',
+      traceIdAfterId: (f.has('requestId') ? '"' : '') + keys.traceId + '"',
+      queryNull: (f.has('path') ? '"' : '') + keys.query + 'null',
+      queryQ: (f.has('path') ? '"' : '') + keys.query + '"',
+      pathClose: f.has('path') && !f.has('query') ? '"' : '',
       traceIdNull: keys.traceId + 'null',
-      traceIdQ: keys.traceId + '"',
-      queryNull: keys.query + 'null',
       errorCodeNull: keys.errorCode + 'null',
       upstreamMsNull: keys.upstreamMs + 'null',
       userAgentNull: keys.userAgent + 'null',
@@ -352,11 +359,13 @@ export class AccessLog implements RequestObserver {
     let s = '';
     if (this.fTime) s += this.time(ctx.startedAt);
     // Ids the gateway generated are UUIDs (nothing to escape); a client's x-request-id may be anything.
-    if (this.fRequestId) s += ctx.clientRequestId ? k.requestId + this.quote(ctx.id) : lit.requestIdQ + ctx.id + '"';
+    // String values go out without their quotes, which the pieces around them carry: the request
+    // id's closing quote starts the next piece, and so on.
+    if (this.fRequestId) s += lit.requestIdQ + (ctx.clientRequestId ? this.inner(ctx.id) : ctx.id);
     let trace: string | null = null;
     if (this.fTraceId) {
       trace = this.traceFromContext ? ctx.traceId : traceIdOf(traceparent);
-      if (trace !== null) s += lit.traceIdQ + trace + '"';
+      if (trace !== null) s += lit.traceIdAfterId + trace;
     }
     const traceNull = trace === null;
     const route = ctx.route;
@@ -372,14 +381,14 @@ export class AccessLog implements RequestObserver {
     }
     s += this.midJson;
     if (this.midWide) this.lineWide = true;
-    if (this.fPath) s += this.quote(ctx.path);
-    if (this.fQuery) s += ctx.search === '' ? lit.queryNull : k.query + this.quote(ctx.search.slice(1));
+    if (this.fPath) s += this.inner(ctx.path);
+    if (this.fQuery) s += ctx.search === '' ? lit.queryNull : lit.queryQ + this.inner(ctx.search.slice(1)) + '"';
     const status = ctx.status;
     const errorCode = ctx.errorCode;
     if (status !== this.outStatus || errorCode !== this.outError) {
       this.outStatus = status;
       this.outError = errorCode;
-      this.outJson = (this.fStatus ? k.status + status : '') + (this.fErrorCode ? (errorCode === null ? lit.errorCodeNull : k.errorCode + '"' + errorCode + '"') : '') + k.bytesIn;
+      this.outJson = lit.pathClose + (this.fStatus ? k.status + status : '') + (this.fErrorCode ? (errorCode === null ? lit.errorCodeNull : k.errorCode + '"' + errorCode + '"') : '') + k.bytesIn;
     }
     s += this.outJson;
     if (this.fBytesIn) s += ctx.bodyBytes;
@@ -403,17 +412,21 @@ export class AccessLog implements RequestObserver {
     return s + this.tailJson;
   }
 
-  /** The text of the fields between the trace id and the path: `,"route":...,"method":"GET","path":` (selected ones only). */
+  /**
+   * The text of the fields between the trace id and the path: `","route":...,"method":"GET","path":"`
+   * (selected ones only), with the closing quote of the id before it and the path's opening one.
+   */
   private middleRun(traceNull: boolean, route: RequestContext['route'], endpoint: RequestContext['endpoint'], method: string): string {
     const k = this.keys;
     // The method is one of llhttp's known tokens: nothing to escape.
     return (
+      (!traceNull || this.fRequestId ? '"' : '') +
       (this.fTraceId && traceNull ? this.lit.traceIdNull : '') +
       (this.fRoute ? k.route + (route === null ? 'null' : JSON.stringify(route.name)) : '') +
       (this.fService ? k.service + (route === null ? 'null' : JSON.stringify(route.service.name)) : '') +
       (this.fEndpoint ? k.endpoint + (endpoint === null ? 'null' : JSON.stringify(endpoint.address)) : '') +
       (this.fMethod ? k.method + '"' + method + '"' : '') +
-      k.path
+      (this.fPath ? k.path + '"' : '')
     );
   }
 
@@ -434,12 +447,12 @@ export class AccessLog implements RequestObserver {
     return empty && t.length === 0 ? '{}\n' : t + '}\n';
   }
 
-  /** jsonString(), noting whether the result made the line non-ASCII. */
-  private quote(v: string): string {
-    if (!NEEDS_ESCAPE.test(v)) return '"' + v + '"';
+  /** jsonString() without its quotes, noting whether the result made the line non-ASCII. */
+  private inner(v: string): string {
+    if (!NEEDS_ESCAPE.test(v)) return v;
     const json = JSON.stringify(v);
     if (NON_ASCII.test(json)) this.lineWide = true;
-    return json;
+    return json.slice(1, -1);
   }
 
   /** The time field (`{"time":"<ISO 8601 UTC>"`): cached per millisecond, Date formatting once per second. */
