@@ -9,14 +9,39 @@ export interface RequestObserver {
   requestDone(ctx: RequestContext): void;
 }
 
-/** Several observers as one (metrics and the access log). */
+/**
+ * Several observers as one (metrics, the access log, tracing). Up to three get a call site each
+ * (monomorphic, so V8 inlines them) instead of a loop over a list, whose one call site sees every
+ * observer class.
+ */
 export function combineObservers(observers: ReadonlyArray<RequestObserver | null>): RequestObserver | null {
   const list = observers.filter((o): o is RequestObserver => o !== null);
-  if (list.length === 0) return null;
-  if (list.length === 1) return list[0]!;
-  return {
-    requestDone(ctx: RequestContext): void {
-      for (let i = 0; i < list.length; i++) list[i]!.requestDone(ctx);
-    },
-  };
+  const [a, b, c] = list;
+  switch (list.length) {
+    case 0:
+      return null;
+    case 1:
+      return a!;
+    case 2:
+      return {
+        requestDone(ctx: RequestContext): void {
+          a!.requestDone(ctx);
+          b!.requestDone(ctx);
+        },
+      };
+    case 3:
+      return {
+        requestDone(ctx: RequestContext): void {
+          a!.requestDone(ctx);
+          b!.requestDone(ctx);
+          c!.requestDone(ctx);
+        },
+      };
+    default:
+      return {
+        requestDone(ctx: RequestContext): void {
+          for (let i = 0; i < list.length; i++) list[i]!.requestDone(ctx);
+        },
+      };
+  }
 }
