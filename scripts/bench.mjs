@@ -102,7 +102,7 @@ const SCENARIOS = [
     // Off and on run at once (on the same CPU, one loaded at a time) and are measured in
     // alternating rounds (ABBA...): a lone pair of runs moved 0.82x to 0.98x between two runs
     // of this scenario on a shared 2-core VM; the median of paired rounds holds still.
-    paired: { targets: ['meshgate-1w-obs-off', 'meshgate-1w-obs-on'], rounds: PAIRED_ROUNDS },
+    paired: { targets: ['meshgate-1w-obs-off', 'meshgate-1w-obs-on'] },
   },
   // Rate-limit decision cost, out of the default set (time): a limit high enough never to
   // deny, in process (memory) and in Redis (REDIS_URL, default 127.0.0.1:6379).
@@ -1190,6 +1190,8 @@ Options:
   --no-pin            do not pin processes to CPUs with taskset
   --no-install        do not apt-get install missing Debian binaries (skip those targets)
   --no-write          do not write bench/results/ (neither the .md nor the .svg)
+  --rounds N          rounds of a paired scenario (obs-overhead: off and on measured alternately,
+                      default ${PAIRED_ROUNDS}); more rounds, a steadier median on a noisy machine
   --wait-quiet N      on a shared machine: wait for quiet (other processes under 10% of a core)
                       before starting, and measure a run again (up to 3 times) when other
                       processes took over 5% of a core during it; N seconds of waiting at most
@@ -1225,6 +1227,7 @@ async function main() {
       'no-write': { type: 'boolean', default: false },
       'no-build': { type: 'boolean', default: false },
       'wait-quiet': { type: 'string' },
+      rounds: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -1241,6 +1244,7 @@ async function main() {
   const timing = o.quick ? TIMING.quick : TIMING.full;
   const duration = o.duration !== undefined ? num('duration', o.duration, 1) : timing.duration;
   const warmup = o.warmup !== undefined ? num('warmup', o.warmup, 0) : timing.warmup;
+  const rounds = o.rounds !== undefined ? num('rounds', o.rounds, 1) : PAIRED_ROUNDS;
   if (!['auto', 'nginx', 'node'].includes(o.upstream)) throw new Usage(`--upstream wants auto, nginx or node, got ${o.upstream}`);
 
   const ids = (arg) => arg.split(',').map((s) => s.trim()).filter(Boolean);
@@ -1313,7 +1317,7 @@ async function main() {
   ctx.resultKey = new Map(scenarios.map((s) => [s.id, s.id + s.conns]));
   ctx.setups = new Map();
 
-  const runs = scenarios.reduce((n, s) => n + targetsOf(s).length + (s.paired ? 2 * (s.paired.rounds - 1) : 0), 0);
+  const runs = scenarios.reduce((n, s) => n + targetsOf(s).length + (s.paired ? 2 * (rounds - 1) : 0), 0);
   const starts = [...groups.values()].reduce((n, g) => n + TARGETS.filter((t) => g.some((s) => targetsOf(s).includes(t))).length, 0);
   log(`plan: ${scenarios.length} scenario${scenarios.length > 1 ? 's' : ''} (${scenarios.map((s) => s.id).join(', ')}), ${runs} measured runs of ` +
     `${warmup} s + ${duration} s, ${starts} target starts: about ${Math.ceil((runs * (warmup + duration + 0.5) + starts * 2) / 60)} min`);
@@ -1333,7 +1337,7 @@ async function main() {
     setup.upstreamKind = ctx.upstream.kind;
     if (!ctx.upstreamKinds.includes(ctx.upstream.kind)) ctx.upstreamKinds.push(ctx.upstream.kind);
     log(`upstream: ${ctx.upstream.kind} at ${ctx.upstream.url}`);
-    const pairedDone = await runPaired(ctx, group, targetsOf, { warmup, duration });
+    const pairedDone = await runPaired(ctx, group, targetsOf, { warmup, duration, rounds });
     for (const target of TARGETS) {
       const mine = group.filter((s) => targetsOf(s).includes(target) && !pairedDone.has(`${s.id} ${target.id}`));
       if (!mine.length) continue;
@@ -1405,7 +1409,7 @@ class Usage extends Error {}
  * of each round (second target over first) for the note. Returns the `scenario target` pairs it
  * measured (or found unavailable).
  */
-async function runPaired(ctx, group, targetsOf, { warmup, duration }) {
+async function runPaired(ctx, group, targetsOf, { warmup, duration, rounds: roundCount }) {
   const done = new Set();
   for (const s of group) {
     if (!s.paired) continue;
@@ -1428,11 +1432,11 @@ async function runPaired(ctx, group, targetsOf, { warmup, duration }) {
       }
       const rounds = [[], []];
       for (let i = 0; i < 2; i++) if (warmup > 0) await runWrk(ctx, handles[i].url, { conns: s.conns, seconds: warmup, headers: s.headers });
-      for (let r = 0; r < s.paired.rounds; r++) {
+      for (let r = 0; r < roundCount; r++) {
         for (const i of r % 2 === 0 ? [0, 1] : [1, 0]) {
           const result = await runWrk(ctx, handles[i].url, { conns: s.conns, seconds: duration, headers: s.headers });
           rounds[i].push(result);
-          log(`${pair[i].id}: ${s.id} @${s.conns} round ${r + 1}/${s.paired.rounds}: ${fmtInt(result.rps)} req/s, p99 ${fmtMs(result.latency.p99)}`);
+          log(`${pair[i].id}: ${s.id} @${s.conns} round ${r + 1}/${roundCount}: ${fmtInt(result.rps)} req/s, p99 ${fmtMs(result.latency.p99)}`);
         }
       }
       s.pairRatios = rounds[1].map((b, r) => b.rps / rounds[0][r].rps);
