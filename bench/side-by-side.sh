@@ -36,7 +36,9 @@ UP=$(port)
 cat > "$TMP/up.conf" <<EOF
 worker_processes 1; daemon off; pid $TMP/up.pid; error_log $TMP/up-error.log;
 events { worker_connections 8192; }
-http { access_log off; server { listen 127.0.0.1:$UP backlog=4096; keepalive_requests 1000000; location / { return 200 "hello world\n"; } } }
+http { access_log off; client_body_temp_path $TMP/body; proxy_temp_path $TMP/proxy; fastcgi_temp_path $TMP/fastcgi;
+  uwsgi_temp_path $TMP/uwsgi; scgi_temp_path $TMP/scgi;
+  server { listen 127.0.0.1:$UP backlog=4096; keepalive_requests 1000000; location / { return 200 "hello world\n"; } } }
 EOF
 taskset -c 0 "$NGINX" -c "$TMP/up.conf" -p "$TMP" & PIDS+=($!)
 # An OTLP/HTTP sink for configs that trace (${OTLP_SINK_PORT} in them); ${SIDE_BY_SIDE_TMP} and
