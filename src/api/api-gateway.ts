@@ -5,7 +5,7 @@
  *   gateway.addRoute({ path: '/api/v1/orders', method: 'POST', backendService: 'orders-service:8080' });
  *   await gateway.listen(8080);
  */
-import { loadConfigFile, validateConfig } from '../config/load.js';
+import { loadConfigFileText, validateConfig } from '../config/load.js';
 import type { GatewayConfig, MeshConfig, RouteConfig, ServiceConfig } from '../config/schema/index.js';
 import { GatewayRuntime } from '../engine/gateway-runtime.js';
 import type { Logger } from '../observability/logger.js';
@@ -28,7 +28,9 @@ export class ApiGateway {
   private readonly logger: Logger | undefined;
   private readonly configFile: string | undefined;
 
-  constructor(options: ApiGatewayOptions = {}, internal?: { configFile?: string }) {
+  private readonly configText: string | undefined;
+
+  constructor(options: ApiGatewayOptions = {}, internal?: { configFile?: string; configText?: string }) {
     const { logger, routes, services, ...rest } = options;
     const mesh: MeshConfig = { ...(rest.mesh ?? {}) };
     const base: Record<string, unknown> = { ...rest };
@@ -42,12 +44,13 @@ export class ApiGateway {
     this.services = { ...(services ?? {}) };
     this.logger = logger;
     this.configFile = internal?.configFile;
+    this.configText = internal?.configText;
   }
 
   /** A gateway from a YAML/JSON file, hot-reloaded when the file changes or on SIGHUP. */
   static async fromConfigFile(file: string, options: { logger?: Logger } = {}): Promise<ApiGateway> {
-    const config = await loadConfigFile(file);
-    return new ApiGateway({ ...config, logger: options.logger } as ApiGatewayOptions, { configFile: file });
+    const { config, text } = await loadConfigFileText(file);
+    return new ApiGateway({ ...config, logger: options.logger } as ApiGatewayOptions, { configFile: file, configText: text });
   }
 
   /** Stages a route. Before `listen()` it is part of the first config; after, call `reload()`. */
@@ -74,7 +77,9 @@ export class ApiGateway {
   async listen(port?: number, host?: string): Promise<number> {
     if (this.runtime !== null) throw new Error('ApiGateway.listen() was already called');
     const config = validateConfig(this.toConfig(), this.configFile ?? '(api)');
-    const runtime = new GatewayRuntime(config, { configFile: this.configFile, logger: this.logger, defaultWorkers: this.configFile ? 'auto' : 1 });
+    const runtime = new GatewayRuntime(config, {
+      configFile: this.configFile, configText: this.configText, logger: this.logger, defaultWorkers: this.configFile ? 'auto' : 1,
+    });
     this.runtime = runtime;
     try {
       return await runtime.start(port, host);

@@ -111,13 +111,18 @@ function readError(file: string, err: unknown): ConfigError {
 
 /** Reads and loads a YAML/JSON config file. Every failure (missing file included) is a ConfigError. */
 export async function loadConfigFile(file: string, env: EnvLike = process.env): Promise<GatewayConfig> {
+  return (await loadConfigFileText(file, env)).config;
+}
+
+/** loadConfigFile, with the text the config came from (what a file watcher compares changes to). */
+export async function loadConfigFileText(file: string, env: EnvLike = process.env): Promise<{ config: GatewayConfig; text: string }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     throw readError(file, err);
   }
-  return loadConfigText(text, file, env);
+  return { config: loadConfigText(text, file, env), text };
 }
 
 /** Synchronous loadConfigFile, for the CLI. */

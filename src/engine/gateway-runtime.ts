@@ -4,7 +4,7 @@
  * verdicts pushed to every data plane), hot reload (file watch + SIGHUP) and graceful shutdown.
  * The CLI and the TypeScript API both drive this one class. It never sends data-plane traffic.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,6 +25,8 @@ import { compileSnapshot, DEFAULTS, type Snapshot } from './snapshot.js';
 export interface RuntimeOptions {
   /** The file the config came from: watched for changes and re-read on SIGHUP. */
   configFile?: string;
+  /** The text of configFile the config was loaded from, when known: a change made before the watch starts is then not missed. */
+  configText?: string;
   logger?: Logger;
   /** Default worker count when the config says nothing (the CLI: auto; the API: 1). */
   defaultWorkers?: number | 'auto';
@@ -254,7 +256,6 @@ export class GatewayRuntime implements AdminSource {
 
   private watchFile(file: string): void {
     const name = path.basename(file);
-    readFile(file, 'utf8').then((t) => (this.lastFileText ??= t), () => undefined);
     // Watch the directory: editors and ConfigMaps replace the file rather than write into it.
     this.watcher = watch(path.dirname(path.resolve(file)), (_event, changed) => {
       if (changed !== null && changed !== name && !String(changed).startsWith('..')) return;
@@ -265,6 +266,21 @@ export class GatewayRuntime implements AdminSource {
       }, 150);
     });
     this.watcher.on('error', (err) => this.logger.warn({ err }, 'config watch failed'));
+    // The file may have changed since the config was loaded (the watch starts once the data
+    // plane serves): compare it with the loaded text now. Without that text, what is on disk
+    // now becomes the baseline, read at once so that a change after this point is never taken
+    // for the baseline (it was read asynchronously before: an edit right after start was lost).
+    const loaded = this.options.configText;
+    if (loaded !== undefined) {
+      this.lastFileText = loaded;
+      void this.reloadFromFile('file change');
+    } else {
+      try {
+        this.lastFileText = readFileSync(file, 'utf8');
+      } catch {
+        // unreadable now: the next change event reads it
+      }
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { stringify } from 'yaml';
+import { ApiGateway } from '../../src/index.js';
 import { adminJson, configVersion, killCli, logEvents, rewriteConfig, writeRaw } from '../helpers/cli.js';
 import { startCli, type CliGateway } from '../helpers/gateway.js';
 import { request, sleep, startLoad, statusOf, tally, waitFor } from '../helpers/traffic.js';
@@ -88,6 +89,19 @@ describe('hot reload', () => {
     assert.equal(await statusOf(cli.port, '/a'), 404);
     assert.equal(await configVersion(cli.adminPort), 3);
     assert.equal(cli.child.exitCode, null, 'SIGHUP does not stop the gateway');
+  });
+
+  test('a file changed between loading and serving is picked up when the watch starts', async (t) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'meshgate-race-')), 'gw.yaml');
+    const yaml = (cfg: Record<string, unknown>) => stringify({ logLevel: 'warn', workers: 1, listen: { host: '127.0.0.1', port: 0 }, admin: { host: '127.0.0.1', port: 0 }, ...cfg });
+    writeFileSync(file, yaml(v1()));
+    const gw = await ApiGateway.fromConfigFile(file);
+    writeFileSync(file, yaml(v2())); // before the gateway serves (and watches)
+    const port = await gw.listen(0);
+    t.after(() => gw.close());
+    const elapsed = await waitFor(async () => (await statusOf(port, '/b')) === 200, 3000);
+    assert.ok(elapsed >= 0, 'the file as it is now is served, not the one loaded earlier');
+    assert.equal(await statusOf(port, '/a'), 404);
   });
 
   test('a bad new file is logged with file and key path; the old config keeps serving', async (t) => {
