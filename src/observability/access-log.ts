@@ -84,10 +84,15 @@ export function jsonString(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"';
 }
 
-/** The text of 0..999, made once: a duration's whole milliseconds without a number-to-string conversion. */
-const WHOLE_MS = Array.from({ length: 1000 }, (_, n) => String(n));
+/** The text of 0..999, made once: small counts and a duration's whole milliseconds without a number-to-string conversion. */
+const SMALL_INTS = Array.from({ length: 1000 }, (_, n) => String(n));
 /** The text of n/1000 for n in 0..999 as a fraction (`''`, `.001` ... `.5` ... `.999`), trailing zeros dropped. */
 const FRACTION_MS = Array.from({ length: 1000 }, (_, n) => (n === 0 ? '' : '.' + String(n).padStart(3, '0').replace(/0+$/, '')));
+
+/** A count as text: from SMALL_INTS below 1000. */
+function intText(n: number): string {
+  return n >= 0 && n < 1000 ? SMALL_INTS[n]! : '' + n;
+}
 
 /**
  * A duration in ms rounded to the microsecond, printed as `Math.round(ms * 1000) / 1000` would be.
@@ -100,7 +105,7 @@ export function formatMs(ms: number): string {
   if (!(us >= 0 && us < 2_000_000_000)) return String(us / 1000);
   const whole = (us / 1000) | 0;
   const frac = us - whole * 1000;
-  return (whole < 1000 ? WHOLE_MS[whole]! : '' + whole) + FRACTION_MS[frac]!;
+  return (whole < 1000 ? SMALL_INTS[whole]! : '' + whole) + FRACTION_MS[frac]!;
 }
 
 /** An access-log config with its defaults applied. */
@@ -391,8 +396,8 @@ export class AccessLog implements RequestObserver {
       this.outJson = lit.pathClose + (this.fStatus ? k.status + status : '') + (this.fErrorCode ? (errorCode === null ? lit.errorCodeNull : k.errorCode + '"' + errorCode + '"') : '') + k.bytesIn;
     }
     s += this.outJson;
-    if (this.fBytesIn) s += ctx.bodyBytes;
-    if (this.fBytesOut) s += k.bytesOut + ctx.responseBytes;
+    if (this.fBytesIn) s += intText(ctx.bodyBytes);
+    if (this.fBytesOut) s += k.bytesOut + intText(ctx.responseBytes);
     if (this.fDurationMs) s += k.durationMs + formatMs(nowHr - ctx.startedHr);
     if (this.fUpstreamMs) {
       s += ctx.upstreamSentHr > 0 && ctx.upstreamHeadHr >= ctx.upstreamSentHr ? k.upstreamMs + formatMs(ctx.upstreamHeadHr - ctx.upstreamSentHr) : lit.upstreamMsNull;

@@ -245,7 +245,7 @@ export class RequestTrace {
       'meshgate.route': route.name,
       'meshgate.service': route.service.name,
     };
-    if (isIP(endpoint.host) !== 0) {
+    if (isIpLiteral(endpoint.host)) {
       attributes['network.peer.address'] = endpoint.host;
       attributes['network.peer.port'] = endpoint.port;
     }
@@ -324,6 +324,18 @@ export class RequestTrace {
 }
 
 /** server.address / server.port from the Host header (`name`, `name:port`, `[v6]:port`). */
+/** The last endpoint host and whether it is an IP literal: isIP runs regexes, cold once per sampled request. */
+let lastPeerHost = '';
+let lastPeerIsIp = false;
+
+function isIpLiteral(host: string): boolean {
+  if (host !== lastPeerHost) {
+    lastPeerHost = host;
+    lastPeerIsIp = isIP(host) !== 0;
+  }
+  return lastPeerIsIp;
+}
+
 function setHostAttributes(attributes: Attributes, host: string): void {
   if (host === '') return;
   let name = host;
