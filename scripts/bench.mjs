@@ -1034,7 +1034,7 @@ function table(ctx, scenario, results) {
     const on = byId['meshgate-1w-obs-on'];
     if (off && on) {
       // Paired rounds: the median of the rounds' ratios (the table's rows are their means).
-      const ratios = scenario.pairRatios;
+      const ratios = ctx.pairRatios.get(scenario.id);
       const ratio = ratios?.length ? median(ratios) : on.rps / off.rps;
       const cost = 1 - ratio;
       const how = ratios?.length
@@ -1316,6 +1316,7 @@ async function main() {
   ctx.results = new Map(scenarios.map((s) => [s.id + s.conns, []]));
   ctx.resultKey = new Map(scenarios.map((s) => [s.id, s.id + s.conns]));
   ctx.setups = new Map();
+  ctx.pairRatios = new Map();
 
   const runs = scenarios.reduce((n, s) => n + targetsOf(s).length + (s.paired ? 2 * (rounds - 1) : 0), 0);
   const starts = [...groups.values()].reduce((n, g) => n + TARGETS.filter((t) => g.some((s) => targetsOf(s).includes(t))).length, 0);
@@ -1405,8 +1406,8 @@ class Usage extends Error {}
 /**
  * The paired scenarios of a group: both targets start together and are measured in alternating
  * rounds (A B, B A, A B...), so slow drifts of a shared machine hit both alike. A target's row is
- * the mean req/s of its rounds, with the median round's latencies; `pairRatios` keeps the ratio
- * of each round (second target over first) for the note. Returns the `scenario target` pairs it
+ * the mean req/s of its rounds, with the median round's latencies; `ctx.pairRatios` keeps the
+ * ratio of each round (second target over first) by scenario, for the note. Returns the `scenario target` pairs it
  * measured (or found unavailable).
  */
 async function runPaired(ctx, group, targetsOf, { warmup, duration, rounds: roundCount }) {
@@ -1439,7 +1440,7 @@ async function runPaired(ctx, group, targetsOf, { warmup, duration, rounds: roun
           log(`${pair[i].id}: ${s.id} @${s.conns} round ${r + 1}/${roundCount}: ${fmtInt(result.rps)} req/s, p99 ${fmtMs(result.latency.p99)}`);
         }
       }
-      s.pairRatios = rounds[1].map((b, r) => b.rps / rounds[0][r].rps);
+      ctx.pairRatios.set(s.id, rounds[1].map((b, r) => b.rps / rounds[0][r].rps));
       for (let i = 0; i < 2; i++) list.push({ target: pair[i], result: combineRounds(rounds[i]) });
     } catch (err) {
       if (signalled) throw new Interrupted();
@@ -1466,7 +1467,6 @@ function combineRounds(runs) {
     errors,
     // The median run's CPU split, but the busiest "other" of any round (a disturbed round marks the row).
     cpu: median.cpu && worstOther ? { ...median.cpu, other: worstOther.other } : median.cpu,
-    rounds: runs.length,
   };
 }
 

@@ -4,7 +4,7 @@
  * verdicts pushed to every data plane), hot reload (file watch + SIGHUP) and graceful shutdown.
  * The CLI and the TypeScript API both drive this one class. It never sends data-plane traffic.
  */
-import { readFileSync, watch, type FSWatcher } from 'node:fs';
+import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,7 +25,7 @@ import { compileSnapshot, DEFAULTS, type Snapshot } from './snapshot.js';
 export interface RuntimeOptions {
   /** The file the config came from: watched for changes and re-read on SIGHUP. */
   configFile?: string;
-  /** The text of configFile the config was loaded from, when known: a change made before the watch starts is then not missed. */
+  /** The text of configFile the config was loaded from: the watch compares the file with it, so a change made before the watch starts is not missed. */
   configText?: string;
   logger?: Logger;
   /** Default worker count when the config says nothing (the CLI: auto; the API: 1). */
@@ -267,20 +267,9 @@ export class GatewayRuntime implements AdminSource {
     });
     this.watcher.on('error', (err) => this.logger.warn({ err }, 'config watch failed'));
     // The file may have changed since the config was loaded (the watch starts once the data
-    // plane serves): compare it with the loaded text now. Without that text, what is on disk
-    // now becomes the baseline, read at once so that a change after this point is never taken
-    // for the baseline (it was read asynchronously before: an edit right after start was lost).
-    const loaded = this.options.configText;
-    if (loaded !== undefined) {
-      this.lastFileText = loaded;
-      void this.reloadFromFile('file change');
-    } else {
-      try {
-        this.lastFileText = readFileSync(file, 'utf8');
-      } catch {
-        // unreadable now: the next change event reads it
-      }
-    }
+    // plane serves): compare it with the loaded text now (without that text, it is read again).
+    this.lastFileText = this.options.configText ?? null;
+    void this.reloadFromFile('file change');
   }
 
   /**

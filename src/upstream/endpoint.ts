@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { EndpointState } from './endpoint-state.js';
 
 /** One upstream address, parsed once per config version. */
@@ -6,13 +7,15 @@ export interface Endpoint {
   readonly address: string;
   readonly host: string;
   readonly port: number;
+  /** The host is an IP literal (not a name): tracing reports it as the peer address. */
+  readonly hostIsIp: boolean;
   readonly weight: number;
   /** Live state (health, ejection, requests in flight), kept across config versions. */
   readonly state: EndpointState;
 }
 
 /** Parses `host:port` / `[v6]:port`. Returns null when the text is not a valid address. */
-export function parseAddress(address: string): { host: string; port: number } | null {
+export function parseAddress(address: string): { host: string; port: number; hostIsIp: boolean } | null {
   let host: string;
   let portText: string;
   if (address.startsWith('[')) {
@@ -30,5 +33,5 @@ export function parseAddress(address: string): { host: string; port: number } | 
   if (!/^\d{1,5}$/.test(portText)) return null;
   const port = Number(portText);
   if (port < 1 || port > 65535 || host === '') return null;
-  return { host, port };
+  return { host, port, hostIsIp: isIP(host) !== 0 };
 }

@@ -55,6 +55,7 @@ export class UpstreamService {
         address,
         host: parsed.host,
         port: parsed.port,
+        hostIsIp: parsed.hostIsIp,
         weight,
         state: upstreams.states.get(name, address),
         pool: upstreams.pools.get(parsed.host, parsed.port, poolOptions),

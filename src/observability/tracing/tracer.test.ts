@@ -156,3 +156,27 @@ describe('config', () => {
     assert.match(bad({ sampleRat: 1 }), /tracing\.sampleRat: unknown key \(did you mean "sampleRate"\?\)/);
   });
 });
+
+describe('CLIENT span (attemptStarted)', () => {
+  test('the peer address is set for an IP endpoint, not for a host name', async () => {
+    const t = tracing(1);
+    const route = { name: 'r', service: { name: 's' } } as unknown as RequestContext['route'];
+    const attributesFor = (host: string, hostIsIp: boolean) => {
+      const ctx = request(['Host', 'example.com']);
+      t.requestStart(ctx);
+      ctx.route = route;
+      ctx.endpoint = { address: `${host}:8080`, host, port: 8080, hostIsIp } as unknown as RequestContext['endpoint'];
+      ctx.attempts = 1;
+      ctx.trace!.attemptStarted(ctx);
+      return ctx.trace!.client!.attributes;
+    };
+    const ip = attributesFor('10.0.0.7', true);
+    assert.equal(ip['server.address'], '10.0.0.7');
+    assert.equal(ip['network.peer.address'], '10.0.0.7');
+    assert.equal(ip['network.peer.port'], 8080);
+    const named = attributesFor('orders.internal', false);
+    assert.equal(named['server.address'], 'orders.internal');
+    assert.equal(named['network.peer.address'], undefined);
+    await t.close();
+  });
+});

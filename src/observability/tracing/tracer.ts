@@ -16,7 +16,6 @@
  * Nothing is registered globally: an application embedding meshgate keeps its own provider.
  */
 import { hostname } from 'node:os';
-import { isIP } from 'node:net';
 import { SpanKind, SpanStatusCode, TraceFlags, type Attributes, type HrTime, type SpanContext } from '@opentelemetry/api';
 import { TraceState, type InstrumentationScope } from '@opentelemetry/core';
 import { defaultResource, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
@@ -245,7 +244,7 @@ export class RequestTrace {
       'meshgate.route': route.name,
       'meshgate.service': route.service.name,
     };
-    if (isIpLiteral(endpoint.host)) {
+    if (endpoint.hostIsIp) {
       attributes['network.peer.address'] = endpoint.host;
       attributes['network.peer.port'] = endpoint.port;
     }
@@ -324,18 +323,6 @@ export class RequestTrace {
 }
 
 /** server.address / server.port from the Host header (`name`, `name:port`, `[v6]:port`). */
-/** The last endpoint host and whether it is an IP literal: isIP runs regexes, cold once per sampled request. */
-let lastPeerHost = '';
-let lastPeerIsIp = false;
-
-function isIpLiteral(host: string): boolean {
-  if (host !== lastPeerHost) {
-    lastPeerHost = host;
-    lastPeerIsIp = isIP(host) !== 0;
-  }
-  return lastPeerIsIp;
-}
-
 function setHostAttributes(attributes: Attributes, host: string): void {
   if (host === '') return;
   let name = host;

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Endpoint } from '../endpoint.js';
 import { EndpointState } from '../endpoint-state.js';
 import type { Balancer } from './balancer.js';
@@ -15,10 +16,12 @@ export function makeEndpoints(specs: readonly EndpointSpec[], service = 'svc'): 
     const address = typeof s === 'string' ? s : s.address;
     const weight = typeof s === 'string' ? 1 : (s.weight ?? 1);
     const colon = address.lastIndexOf(':');
+    const host = address.slice(0, colon);
     return Object.freeze({
       address,
-      host: address.slice(0, colon),
+      host,
       port: Number(address.slice(colon + 1)),
+      hostIsIp: isIP(host) !== 0,
       weight,
       state: new EndpointState(service, address),
     });
