@@ -2,7 +2,7 @@
  * The admin listener (default 127.0.0.1:9901): Kubernetes-style probes, the effective config
  * (secrets redacted), the compiled route table and the services' endpoint status. Not on the data path, so plain node:http.
  */
-import { randomUUID } from 'node:crypto';
+import { newUuid } from '../util/random-ids.js';
 import http from 'node:http';
 import type net from 'node:net';
 import { redactConfig } from '../config/redact.js';
@@ -131,7 +131,7 @@ function text(res: http.ServerResponse, body: string): void {
 /** A problem+json answer; like the data plane's, its `instance` is the request id (the client's, or a new one). */
 function problem(res: http.ServerResponse, code: ErrorCode, detail: string): void {
   const header = res.req.headers['x-request-id'];
-  const requestId = typeof header === 'string' && header !== '' && header.length <= 200 ? header : randomUUID();
+  const requestId = typeof header === 'string' && header !== '' && header.length <= 200 ? header : newUuid();
   const body = problemBody(code, detail, requestId);
   res.writeHead(ERRORS[code].status, { 'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(body), 'x-request-id': requestId });
   res.end(body);

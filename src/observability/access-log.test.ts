@@ -212,6 +212,36 @@ describe('access log', () => {
     }
   });
 
+  it('writes to a file exactly the lines format() gives, numbers at their extremes included', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'meshgate-al-')), 'access.log');
+    const all = [...ACCESS_LOG_FIELDS];
+    const fileLog = createAccessLog({ enabled: true, output: file, fields: all })!;
+    const expected: string[] = [];
+    const numbers = [0, 1, 9, 10, 99, 100, 999, 1000, 65535, 2 ** 31 - 1, 2 ** 31, Number.MAX_SAFE_INTEGER, 1e21, 0.5];
+    const durations = [0, 0.0004, 0.001, 0.05, 1.5, 999.999, 1e6, 2e9, 1e15, -1];
+    for (let i = 0; i < 400; i++) {
+      const ctx = request(i % 3 === 0 ? `/q/${i}?a=${i}&b="x"` : `/p/${'x'.repeat(i)}`, i % 2 === 0 ? ['User-Agent', `ua/${i % 5}`] : []);
+      ctx.bodyBytes = numbers[i % numbers.length]!;
+      ctx.responseBytes = numbers[(i * 7) % numbers.length]!;
+      ctx.attempts = i % 12;
+      ctx.status = [200, 404, 503][i % 3]!;
+      ctx.errorCode = i % 3 === 2 ? 'MG_CIRCUIT_OPEN' : null;
+      ctx.upstreamSentHr = i % 4 === 0 ? 0 : ctx.startedHr + 1;
+      ctx.upstreamHeadHr = ctx.upstreamSentHr + durations[i % durations.length]!;
+      ctx.doneHr = ctx.startedHr + durations[(i * 3) % durations.length]!;
+      // A new log per line: its format() assembles into a buffer of exactly the line's bound, so a
+      // bound too small shows as a cut line.
+      expected.push(new AccessLog(resolveAccessLog({ enabled: true, fields: all }), { write: () => {} }).format(ctx, ctx.doneHr));
+      fileLog.requestDone(ctx);
+    }
+    await fileLog.close();
+    const written = readFileSync(file, 'utf8').split(/(?<=\n)/);
+    assert.deepEqual(written, expected);
+    for (const line of written) assert.deepEqual(Object.keys(JSON.parse(line) as Line), all);
+    const big = JSON.parse(expected.find((l) => l.includes('"bytesIn":1e+21'))!) as Line;
+    assert.equal(big.bytesIn, 1e21, 'a number beyond the fast path is written as String() prints it');
+  });
+
   it('prints durations as Math.round(ms * 1000) / 1000 would', () => {
     for (const ms of [0, 0.0004, 0.0005, 0.001, 0.01, 0.1, 0.5, 1, 1.5, 1.05, 1.005, 1.0004, 2.3456, 10, 99.999, 123.4565, 1000, 65536.25, 1e7 + 0.123]) {
       assert.equal(formatMs(ms), String(Math.round(ms * 1000) / 1000), String(ms));

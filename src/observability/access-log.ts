@@ -5,23 +5,26 @@
  *
  * Hot path (change with care):
  * - sampling is decided first, from `status` and `errorCode` only, before anything is built;
- * - the line is concatenated field by field in one fixed order from key strings compiled once per
- *   process (the first selected key carries the `{`, so nothing is sliced off afterwards); an
- *   unselected field costs one boolean test (no header scan, no JSON, no Date);
- * - strings that can come from a client are checked by needsEscape(): printable ASCII without `"`
- *   or `\` (nearly every path and user agent) goes out as is, anything else through JSON.stringify;
- * - durations are printed from integer microseconds through tables (double-to-string conversion
- *   is slow);
- * - a line is made of few pieces: one-entry caches hold the time of the current millisecond (and
- *   the ISO prefix of its second) and three runs of fields that rarely change between requests
- *   (route to method, status and error code, attempts to the end); the rest is per request: ids,
- *   path, byte counts, durations. Each piece is one more node to walk when the line is copied out;
- * - a line's byte length is its string length unless a non-ASCII string went into it.
+ * - the line is written as bytes straight into the chunk buffer that goes to write(2), field by
+ *   field in one fixed order: no string is built, so nothing is allocated per line, and there is
+ *   no string to flatten and copy into the buffer afterwards (measured side by side with every
+ *   request logged: building the line as a string cost 4-5% of the gateway's throughput, and
+ *   flattening and copying it another 3%);
+ * - an unselected field costs one boolean test (no header scan, no JSON, no Date);
+ * - strings that can come from a client (ids, path, query) are copied byte by byte while checked:
+ *   printable ASCII without `"` or `\` (nearly every one) goes out as is, anything else through
+ *   JSON.stringify and UTF-8;
+ * - numbers are written as digits by arithmetic (double-to-string conversion is slow), durations
+ *   from integer microseconds;
+ * - one-entry caches hold, as bytes, the time of the current millisecond (and the ISO prefix of
+ *   its second) and three runs of fields that rarely change between requests (route to method,
+ *   status and error code, attempts to the end); each is one copy per line.
+ * `format()` gives the same line as a string (custom sinks, tests): the one assembly writes both.
  *
- * Writes: each line is copied at once into a chunk buffer (off the JS heap, so lines waiting for
- * their write are no work for the garbage collector), handed to the destination when the next line
- * would not fit, after at most FLUSH_INTERVAL_MS, and at shutdown (drain). Every write(2) carries
- * whole lines only:
+ * Writes: lines gather in a chunk buffer (off the JS heap, so lines waiting for their write are
+ * no work for the garbage collector), handed to the destination when the next line might not fit,
+ * after at most FLUSH_INTERVAL_MS, and at shutdown (drain). Every write(2) carries whole lines
+ * only:
  * - a file is opened with O_APPEND, so the workers of one gateway can share one path: appends
  *   never overwrite each other, and on Linux local filesystems (ext4, xfs) a write holds the
  *   inode lock, so a chunk (<= 256 KiB) lands in one piece (POSIX itself only promises atomic
@@ -45,11 +48,20 @@ const PIPE_CHUNK = 4096;
  * Largest single write to a file. Each write(2) goes through libuv's thread pool, and the
  * kernel's cost per write call is high next to its cost per byte, so fewer, larger writes. Side
  * by side with every request logged: 4 KiB chunks cost ~20% of throughput against 64 KiB ones;
- * 256 KiB gave 2-6% more req/s than 64 KiB; 1 MiB about 1.5% less than 256 KiB.
+ * 256 KiB gave 2-6% more req/s than 64 KiB; 1 MiB about 1.5% less than 256 KiB. (Synchronous
+ * writes of a reused 8 or 32 KiB buffer, which stays in the CPU cache, measured 1-3% slower.)
  */
 const FILE_CHUNK = 262144;
 /** The longest a line waits in memory for its chunk to fill (quiet traffic). */
 const FLUSH_INTERVAL_MS = 200;
+/**
+ * Room a line's fixed parts can take besides the cached runs and the client's strings: every
+ * key, the time, and four numbers of up to 25 characters: about 230 bytes at most (a test checks
+ * the bound with every field at its longest).
+ */
+const FIXED_ROOM = 512;
+/** The most bytes one UTF-16 unit of a client string can take in a line: `\u001f`. */
+const MAX_BYTES_PER_UNIT = 6;
 
 /** Where lines go: a sonic-boom destination, or anything with write() (tests). */
 export interface AccessLogSink {
@@ -70,55 +82,103 @@ export function reopenAccessLogs(): void {
 // Shared with tracing, which owns trace-header parsing; re-exported for existing importers.
 export { headerValue, traceIdOf };
 
-/** Any non-ASCII character (its UTF-8 form is longer than one byte). */
-const NON_ASCII = /[^\u0000-\u007f]/;
-
 /**
  * `s` as a JSON string literal, the same text JSON.stringify gives. Printable ASCII without `"` or
  * `\` is quoted as is (one scan, far cheaper than JSON.stringify); anything else, control
  * characters, non-ASCII and lone surrogates included, goes to JSON.stringify.
  */
 export function jsonString(s: string): string {
-  return needsEscape(s) ? JSON.stringify(s) : '"' + s + '"';
-}
-
-/**
- * Whether `s` has a character that keeps it off the quote-as-is path: control, `"`, `\`, DEL and
- * all non-ASCII. A loop rather than a regex: paths and ids are short, and the loop is inlined
- * where a regex runs its own (cold) machinery once per line (measured: 1-2% of req/s with every
- * request logged).
- */
-function needsEscape(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return true;
+    if (!plainChar(s.charCodeAt(i))) return JSON.stringify(s);
   }
-  return false;
+  return '"' + s + '"';
 }
 
-/** The text of 0..999, made once: small counts and a duration's whole milliseconds without a number-to-string conversion. */
-const SMALL_INTS = Array.from({ length: 1000 }, (_, n) => String(n));
-/** The text of n/1000 for n in 0..999 as a fraction (`''`, `.001` ... `.5` ... `.999`), trailing zeros dropped. */
-const FRACTION_MS = Array.from({ length: 1000 }, (_, n) => (n === 0 ? '' : '.' + String(n).padStart(3, '0').replace(/0+$/, '')));
-
-/** A count as text: from SMALL_INTS below 1000. */
-function intText(n: number): string {
-  return n >= 0 && n < 1000 ? SMALL_INTS[n]! : '' + n;
+/** A character that goes into a JSON string as is: printable ASCII but `"` and `\`. */
+function plainChar(c: number): boolean {
+  return c >= 0x20 && c <= 0x7e && c !== 0x22 && c !== 0x5c;
 }
 
 /**
- * A duration in ms rounded to the microsecond, printed as `Math.round(ms * 1000) / 1000` would be.
- * From integer microseconds and two tables: no double-to-string conversion (slow), and under a
- * second one concatenation of two shared strings.
+ * Writes `s` as the inside of a JSON string at `p`; returns the end. Copied byte by byte while
+ * checked (a loop, inlined, where a regex or a Buffer.write would be a call per string); on the
+ * first character that is not plainChar(), the whole string is written again escaped by
+ * JSON.stringify, as UTF-8. Takes at most MAX_BYTES_PER_UNIT bytes per UTF-16 unit.
  */
-export function formatMs(ms: number): string {
+function putString(c: Buffer, p: number, s: string): number {
+  const n = s.length;
+  for (let i = 0; i < n; i++) {
+    const ch = s.charCodeAt(i);
+    if (!plainChar(ch)) {
+      const json = JSON.stringify(s);
+      return p + c.write(json.slice(1, -1), p, 'utf8');
+    }
+    c[p + i] = ch;
+  }
+  return p + n;
+}
+
+/** Copies `b` to `c` at `p`; returns the end. Short ones by a loop: a call into set() costs more than a few stores. */
+function putBytes(c: Buffer, p: number, b: Uint8Array): number {
+  const n = b.length;
+  if (n <= 16) {
+    for (let i = 0; i < n; i++) c[p + i] = b[i]!;
+  } else {
+    c.set(b, p);
+  }
+  return p + n;
+}
+
+/** Writes the decimal digits of `n` (an integer >= 0; anything else as String(n)); returns the end. */
+function putUint(c: Buffer, p: number, n: number): number {
+  if (!(n >= 0 && n < 2147483648 && (n | 0) === n)) return p + c.write(String(n), p, 'latin1');
+  let end = p + 1;
+  for (let t = n; t >= 10; t = (t / 10) | 0) end++;
+  let q = end;
+  let v = n;
+  do {
+    const next = (v / 10) | 0;
+    c[--q] = 48 + v - next * 10;
+    v = next;
+  } while (v > 0);
+  return end;
+}
+
+/**
+ * Writes a duration in ms rounded to the microsecond, as `Math.round(ms * 1000) / 1000` prints:
+ * whole milliseconds, then the fraction without trailing zeros. Integer arithmetic only.
+ */
+function putMs(c: Buffer, p: number, ms: number): number {
   const us = Math.round(ms * 1000);
   // Anything outside 0 .. ~23 days takes the general path.
-  if (!(us >= 0 && us < 2_000_000_000)) return String(us / 1000);
+  if (!(us >= 0 && us < 2_000_000_000)) return p + c.write(String(us / 1000), p, 'latin1');
   const whole = (us / 1000) | 0;
   const frac = us - whole * 1000;
-  return (whole < 1000 ? SMALL_INTS[whole]! : '' + whole) + FRACTION_MS[frac]!;
+  p = putUint(c, p, whole);
+  if (frac !== 0) {
+    const d1 = (frac / 100) | 0;
+    const rest = frac - d1 * 100;
+    const d2 = (rest / 10) | 0;
+    const d3 = rest - d2 * 10;
+    c[p++] = 46; // .
+    c[p++] = 48 + d1;
+    if (rest !== 0) {
+      c[p++] = 48 + d2;
+      if (d3 !== 0) c[p++] = 48 + d3;
+    }
+  }
+  return p;
 }
+
+/** Room for one duration's text (also what formatMs() writes into). */
+const MS_SCRATCH = Buffer.alloc(64);
+
+/** A duration as its line text: Math.round(ms * 1000) / 1000 as String() prints it. */
+export function formatMs(ms: number): string {
+  return MS_SCRATCH.toString('latin1', 0, putMs(MS_SCRATCH, 0, ms));
+}
+
+const bytes = (s: string): Buffer => Buffer.from(s, 'utf8');
 
 /** An access-log config with its defaults applied. */
 export interface ResolvedAccessLog {
@@ -158,31 +218,33 @@ export class AccessLog implements RequestObserver {
   private readonly fAborted: boolean;
   /**
    * The key of each field with its separator: `{"time":` for the first selected field, `,"x":`
-   * for the others ('' when not selected).
+   * for the others ('' when not selected). Used where the cached runs are built.
    */
   private readonly keys: Readonly<Record<AccessLogField, string>>;
-  /**
-   * Keys joined with their constant values (`,"traceId":null`...): a line is built from as few
-   * pieces as possible, since every piece is one more node to walk when it is copied out.
-   */
+  /** Keys joined with their constant values, for building the cached runs. */
   private readonly lit: {
-    readonly requestIdQ: string;
-    /** `","traceId":"` after a request id, else `,"traceId":"`. */
-    readonly traceIdAfterId: string;
-    /** The path's closing quote (when the path is on) and the query field's start: null, or its key and opening quote. */
-    readonly queryNull: string;
-    readonly queryQ: string;
-    /** The path's closing quote when the path is on and no query field comes after it, else ''. */
     readonly pathClose: string;
     readonly traceIdNull: string;
     readonly errorCodeNull: string;
-    readonly upstreamMsNull: string;
     readonly userAgentNull: string;
     readonly abortedTrue: string;
     readonly abortedFalse: string;
     /** `,"attempts":n` for n < 10. */
     readonly attempts: readonly string[];
   };
+  // The constant pieces between per-request values, as bytes (hot path: one field load each).
+  // String values go out without their quotes, which these pieces carry: `,"requestId":"` opens
+  // the id, and the next piece starts with its closing quote.
+  private readonly bRequestIdQ: Buffer;
+  /** `","traceId":"` after a request id, else `,"traceId":"`. */
+  private readonly bTraceIdAfterId: Buffer;
+  /** The path's closing quote (when the path is on) and the query field's start: null, or its key and opening quote. */
+  private readonly bQueryNull: Buffer;
+  private readonly bQueryQ: Buffer;
+  private readonly bBytesOut: Buffer;
+  private readonly bDurationMs: Buffer;
+  private readonly bUpstreamMs: Buffer;
+  private readonly bUpstreamMsNull: Buffer;
   /** `,"pid":123` and `,"hostname":"..."` when selected, else ''. */
   private readonly constants: string;
   /** No field is selected: every line is `{}`. */
@@ -197,39 +259,35 @@ export class AccessLog implements RequestObserver {
   private chunk: Buffer;
   private pendingBytes = 0;
   private readonly chunkBytes: number;
+  /** Where format() assembles a line (grown as needed). */
+  private scratch: Buffer = Buffer.alloc(0);
   /** Writes out a partial chunk every FLUSH_INTERVAL_MS (unref'd; null with a custom sink). */
   private flushTimer: NodeJS.Timeout | null = null;
-  // One-entry caches (hot path): the time field of the last millisecond and the ISO prefix of its
-  // second, the fields of the last route (route + service), endpoint, method, client address and
-  // user agent; consecutive requests mostly share them. `*Wide`: the text has non-ASCII characters.
+  // One-entry caches (hot path), as the bytes that go into the line: the time field of the last
+  // millisecond (and the ISO prefix of its second), and runs of consecutive fields that change
+  // rarely between requests, each keyed by its inputs. Consecutive requests mostly share them.
   private isoSecond = Number.NaN;
   private isoPrefix = '';
   private lastMs = Number.NaN;
-  private lastTimeJson = '';
-  // Runs of consecutive fields that change rarely are cached as one string each, keyed by their
-  // inputs: a line is a handful of pieces (every piece of a concatenated string is one more node
-  // to allocate and to walk when the line is copied out; measured: 5-6% of the gateway's
-  // throughput with every request logged, against one piece per field).
+  private timeBytes: Buffer = Buffer.alloc(0);
   // Run "middle": traceId when null, route, service, endpoint, method, and the path key.
   private midTraceNull = false;
   private midRoute: RequestContext['route'] | undefined = undefined;
   private midEndpoint: RequestContext['endpoint'] | undefined = undefined;
   private midMethod = '';
-  private midJson = '';
-  private midWide = false;
+  private midBytes: Buffer = Buffer.alloc(0);
   // Run "outcome": status, errorCode, and the bytesIn key.
   private outStatus = Number.NaN;
   private outError: string | null | undefined = undefined;
-  private outJson = '';
+  private outBytes: Buffer = Buffer.alloc(0);
   // Run "tail": attempts, clientIp, userAgent, aborted, pid, hostname, and the closing brace.
   private tailAttempts = Number.NaN;
   private tailClientIp: string | undefined = undefined;
   private tailUserAgent: string | null | undefined = undefined;
   private tailAborted = false;
-  private tailJson = '';
-  private tailWide = false;
-  /** The line format() returned last has non-ASCII characters (its UTF-8 byte length exceeds its length). */
-  private lineWide = false;
+  private tailBytes: Buffer = Buffer.alloc(0);
+  /** The trace id of the line being written (set by prepare()), or null. */
+  private lineTrace: string | null = null;
   private closing: Promise<void> | null = null;
   /** The sampling dice (replaceable in tests). */
   random: () => number = Math.random;
@@ -265,19 +323,22 @@ export class AccessLog implements RequestObserver {
     }
     this.keys = Object.freeze(keys);
     this.lit = Object.freeze({
-      requestIdQ: keys.requestId + '"',
-      traceIdAfterId: (f.has('requestId') ? '"' : '') + keys.traceId + '"',
-      queryNull: (f.has('path') ? '"' : '') + keys.query + 'null',
-      queryQ: (f.has('path') ? '"' : '') + keys.query + '"',
       pathClose: f.has('path') && !f.has('query') ? '"' : '',
       traceIdNull: keys.traceId + 'null',
       errorCodeNull: keys.errorCode + 'null',
-      upstreamMsNull: keys.upstreamMs + 'null',
       userAgentNull: keys.userAgent + 'null',
       abortedTrue: keys.aborted + 'true',
       abortedFalse: keys.aborted + 'false',
       attempts: Object.freeze(Array.from({ length: 10 }, (_, n) => keys.attempts + n)),
     });
+    this.bRequestIdQ = bytes(keys.requestId + '"');
+    this.bTraceIdAfterId = bytes((f.has('requestId') ? '"' : '') + keys.traceId + '"');
+    this.bQueryNull = bytes((f.has('path') ? '"' : '') + keys.query + 'null');
+    this.bQueryQ = bytes((f.has('path') ? '"' : '') + keys.query + '"');
+    this.bBytesOut = bytes(keys.bytesOut);
+    this.bDurationMs = bytes(keys.durationMs);
+    this.bUpstreamMs = bytes(keys.upstreamMs);
+    this.bUpstreamMsNull = bytes(keys.upstreamMs + 'null');
     this.noFields = f.size === 0;
     this.constants = (f.has('pid') ? keys.pid + process.pid : '') + (f.has('hostname') ? keys.hostname + JSON.stringify(hostname()) : '');
     this.sampleRate = settings.sampleRate;
@@ -315,26 +376,34 @@ export class AccessLog implements RequestObserver {
   requestDone(ctx: RequestContext): void {
     if (this.closed) return;
     if (this.sampleRate < 1 && ctx.status < 500 && ctx.errorCode === null && this.random() >= this.sampleRate) return;
-    const line = this.format(ctx, ctx.doneHr);
     if (this.dest === null) {
-      this.sink.write(line);
+      this.sink.write(this.format(ctx, ctx.doneHr));
       return;
     }
     // Lines gather into chunks: one write(2) per chunk, not per line; a partial chunk goes out
-    // on the timer. Byte counts stay exact (a pipe write over PIPE_BUF is not atomic).
-    const wide = this.lineWide;
-    const bytes = wide ? Buffer.byteLength(line) : line.length;
-    if (this.pendingBytes + bytes > this.chunkBytes) {
-      this.flushPending();
-      if (bytes > this.chunkBytes) {
-        // A line longer than a chunk goes out alone.
-        this.writeChunk(Buffer.from(line));
+    // on the timer. The line is written straight into the chunk when its bound fits.
+    const room = this.prepare(ctx);
+    if (room > this.chunkBytes - this.pendingBytes) {
+      if (room > this.chunkBytes) {
+        this.writeOversized(ctx);
         return;
       }
+      this.flushPending();
     }
-    // ASCII copies byte for byte (latin1); only a line with non-ASCII text needs UTF-8 encoding.
-    const c = this.chunk;
-    this.pendingBytes += c.write(line, this.pendingBytes, wide ? 'utf8' : 'latin1');
+    this.pendingBytes = this.assemble(ctx, ctx.doneHr, this.chunk, this.pendingBytes);
+  }
+
+  /** A line whose bound exceeds a chunk (a huge path or user agent): assembled on its own, then queued or written alone. */
+  private writeOversized(ctx: RequestContext): void {
+    const own = Buffer.allocUnsafe(this.prepare(ctx));
+    const n = this.assemble(ctx, ctx.doneHr, own, 0);
+    if (n > this.chunkBytes - this.pendingBytes) this.flushPending();
+    if (n <= this.chunkBytes) {
+      own.copy(this.chunk, this.pendingBytes, 0, n);
+      this.pendingBytes += n;
+    } else {
+      this.writeChunk(own.subarray(0, n));
+    }
   }
 
   private flushPending(): void {
@@ -354,10 +423,18 @@ export class AccessLog implements RequestObserver {
     }
   }
 
-  /** The JSON line of one request (with its trailing newline). */
+  /** The JSON line of one request (with its trailing newline), as a string: for custom sinks and tests. */
   format(ctx: RequestContext, nowHr: number): string {
-    const k = this.keys;
-    this.lineWide = false;
+    const room = this.prepare(ctx);
+    if (this.scratch.length < room) this.scratch = Buffer.allocUnsafe(Math.max(room, 2 * this.scratch.length));
+    return this.scratch.toString('utf8', 0, this.assemble(ctx, nowHr, this.scratch, 0));
+  }
+
+  /**
+   * Gets a request's line ready: reads the user agent and trace id (when their fields are on) and
+   * refreshes the cached runs. Returns the most bytes the line can take.
+   */
+  private prepare(ctx: RequestContext): number {
     // User agent and traceparent in one pass over the headers, and only when their fields are on.
     const traceHeader = this.fTraceId && !this.traceFromContext;
     let ua: string | null = null;
@@ -375,18 +452,9 @@ export class AccessLog implements RequestObserver {
         }
       }
     }
-    const lit = this.lit;
-    let s = '';
-    if (this.fTime) s += this.time(ctx.startedAt);
-    // Ids the gateway generated are UUIDs (nothing to escape); a client's x-request-id may be anything.
-    // String values go out without their quotes, which the pieces around them carry: the request
-    // id's closing quote starts the next piece, and so on.
-    if (this.fRequestId) s += lit.requestIdQ + (ctx.clientRequestId ? this.inner(ctx.id) : ctx.id);
     let trace: string | null = null;
-    if (this.fTraceId) {
-      trace = this.traceFromContext ? ctx.traceId : traceIdOf(traceparent);
-      if (trace !== null) s += lit.traceIdAfterId + trace;
-    }
+    if (this.fTraceId) trace = this.traceFromContext ? ctx.traceId : traceIdOf(traceparent);
+    this.lineTrace = trace;
     const traceNull = trace === null;
     const route = ctx.route;
     const endpoint = ctx.endpoint;
@@ -396,26 +464,17 @@ export class AccessLog implements RequestObserver {
       this.midRoute = route;
       this.midEndpoint = endpoint;
       this.midMethod = method;
-      this.midJson = this.middleRun(traceNull, route, endpoint, method);
-      this.midWide = NON_ASCII.test(this.midJson);
+      this.midBytes = bytes(this.middleRun(traceNull, route, endpoint, method));
     }
-    s += this.midJson;
-    if (this.midWide) this.lineWide = true;
-    if (this.fPath) s += this.inner(ctx.path);
-    if (this.fQuery) s += ctx.search === '' ? lit.queryNull : lit.queryQ + this.inner(ctx.search.slice(1)) + '"';
     const status = ctx.status;
     const errorCode = ctx.errorCode;
     if (status !== this.outStatus || errorCode !== this.outError) {
       this.outStatus = status;
       this.outError = errorCode;
-      this.outJson = lit.pathClose + (this.fStatus ? k.status + status : '') + (this.fErrorCode ? (errorCode === null ? lit.errorCodeNull : k.errorCode + '"' + errorCode + '"') : '') + k.bytesIn;
-    }
-    s += this.outJson;
-    if (this.fBytesIn) s += intText(ctx.bodyBytes);
-    if (this.fBytesOut) s += k.bytesOut + intText(ctx.responseBytes);
-    if (this.fDurationMs) s += k.durationMs + formatMs(nowHr - ctx.startedHr);
-    if (this.fUpstreamMs) {
-      s += ctx.upstreamSentHr > 0 && ctx.upstreamHeadHr >= ctx.upstreamSentHr ? k.upstreamMs + formatMs(ctx.upstreamHeadHr - ctx.upstreamSentHr) : lit.upstreamMsNull;
+      const k = this.keys;
+      this.outBytes = bytes(
+        this.lit.pathClose + (this.fStatus ? k.status + status : '') + (this.fErrorCode ? (errorCode === null ? this.lit.errorCodeNull : k.errorCode + '"' + errorCode + '"') : '') + k.bytesIn,
+      );
     }
     const attempts = ctx.attempts;
     const clientIp = ctx.clientAddress;
@@ -425,11 +484,43 @@ export class AccessLog implements RequestObserver {
       this.tailClientIp = clientIp;
       this.tailUserAgent = ua;
       this.tailAborted = aborted;
-      this.tailJson = this.tailRun(attempts, clientIp, ua, aborted);
-      this.tailWide = NON_ASCII.test(this.tailJson);
+      this.tailBytes = bytes(this.tailRun(attempts, clientIp, ua, aborted));
     }
-    if (this.tailWide) this.lineWide = true;
-    return s + this.tailJson;
+    // The client's strings (and ids, and the trace) are the only unbounded parts.
+    const units = (this.fRequestId ? ctx.id.length : 0) + (trace === null ? 0 : trace.length) + (this.fPath ? ctx.path.length : 0) + (this.fQuery ? ctx.search.length : 0);
+    return FIXED_ROOM + this.midBytes.length + this.outBytes.length + this.tailBytes.length + MAX_BYTES_PER_UNIT * units;
+  }
+
+  /** Writes the line prepare() got ready into `c` at `p` (room for prepare()'s bound); returns the end. */
+  private assemble(ctx: RequestContext, nowHr: number, c: Buffer, p: number): number {
+    if (this.fTime) {
+      if (ctx.startedAt !== this.lastMs) this.refreshTime(ctx.startedAt);
+      p = putBytes(c, p, this.timeBytes);
+    }
+    if (this.fRequestId) p = putString(c, putBytes(c, p, this.bRequestIdQ), ctx.id);
+    const trace = this.lineTrace;
+    if (trace !== null) p = putString(c, putBytes(c, p, this.bTraceIdAfterId), trace);
+    p = putBytes(c, p, this.midBytes);
+    if (this.fPath) p = putString(c, p, ctx.path);
+    if (this.fQuery) {
+      if (ctx.search === '') {
+        p = putBytes(c, p, this.bQueryNull);
+      } else {
+        p = putString(c, putBytes(c, p, this.bQueryQ), ctx.search.slice(1));
+        c[p++] = 34; // "
+      }
+    }
+    p = putBytes(c, p, this.outBytes);
+    if (this.fBytesIn) p = putUint(c, p, ctx.bodyBytes);
+    if (this.fBytesOut) p = putUint(c, putBytes(c, p, this.bBytesOut), ctx.responseBytes);
+    if (this.fDurationMs) p = putMs(c, putBytes(c, p, this.bDurationMs), nowHr - ctx.startedHr);
+    if (this.fUpstreamMs) {
+      p =
+        ctx.upstreamSentHr > 0 && ctx.upstreamHeadHr >= ctx.upstreamSentHr
+          ? putMs(c, putBytes(c, p, this.bUpstreamMs), ctx.upstreamHeadHr - ctx.upstreamSentHr)
+          : putBytes(c, p, this.bUpstreamMsNull);
+    }
+    return putBytes(c, p, this.tailBytes);
   }
 
   /**
@@ -467,17 +558,8 @@ export class AccessLog implements RequestObserver {
     return this.noFields ? '{}\n' : t + '}\n';
   }
 
-  /** jsonString() without its quotes, noting whether the result made the line non-ASCII. */
-  private inner(v: string): string {
-    if (!needsEscape(v)) return v;
-    const json = JSON.stringify(v);
-    if (NON_ASCII.test(json)) this.lineWide = true;
-    return json.slice(1, -1);
-  }
-
-  /** The time field (`{"time":"<ISO 8601 UTC>"`): cached per millisecond, Date formatting once per second. */
-  private time(ms: number): string {
-    if (ms === this.lastMs) return this.lastTimeJson;
+  /** The time field (`{"time":"<ISO 8601 UTC>"`) of millisecond `ms`: Date formatting once per second. */
+  private refreshTime(ms: number): void {
     const sec = Math.floor(ms / 1000);
     if (sec !== this.isoSecond) {
       this.isoSecond = sec;
@@ -485,8 +567,7 @@ export class AccessLog implements RequestObserver {
     }
     const milli = ms - sec * 1000;
     this.lastMs = ms;
-    this.lastTimeJson = this.isoPrefix + (milli < 10 ? '00' : milli < 100 ? '0' : '') + milli + 'Z"';
-    return this.lastTimeJson;
+    this.timeBytes = Buffer.from(this.isoPrefix + (milli < 10 ? '00' : milli < 100 ? '0' : '') + milli + 'Z"', 'latin1');
   }
 
   /** Reopens the file at its path (logrotate moved it away); a no-op for stdout. */

@@ -7,7 +7,6 @@
  * Bodies are forwarded chunk by chunk as the parser yields them, with backpressure in both
  * directions, so memory stays flat whatever the body size. Hot path, change with care.
  */
-import { randomUUID } from 'node:crypto';
 import type net from 'node:net';
 import { STATUS_CODES } from 'node:http';
 import type { Logger } from 'pino';
@@ -39,6 +38,7 @@ import type { RequestObserver } from '../../observability/observer.js';
 import type { Tracing } from '../../observability/tracing/tracer.js';
 import { CompiledRetryPolicy } from '../../policies/retry/policy.js';
 import { headerValue } from '../../upstream/service.js';
+import { newUuid } from '../../util/random-ids.js';
 
 /** What a connection needs from the engine that owns it. */
 export interface ConnectionHost {
@@ -269,7 +269,7 @@ export class ServerConnection implements UpstreamResponseHandler {
       if (this.queue[this.queue.length - 1] === rx) this.queue.pop();
     }
     if (this.active === null) {
-      this.writeProblem(code, detail, randomUUID(), true, false);
+      this.writeProblem(code, detail, newUuid(), true, false);
       this.endConnection();
     } else {
       // Requests before the bad bytes are answered first (finishExchange sends the error).
@@ -375,7 +375,7 @@ export class ServerConnection implements UpstreamResponseHandler {
     if (chunked) contentLength = -1;
     const clientId = requestId !== '' && requestId.length <= MAX_REQUEST_ID_LENGTH;
     const ctx = new RequestContext(
-      clientId ? requestId : randomUUID(), clientId, this.host.snapshot, METHODS[methodIndex] ?? 'GET', target, raw, minor,
+      clientId ? requestId : newUuid(), clientId, this.host.snapshot, METHODS[methodIndex] ?? 'GET', target, raw, minor,
       keepAlive && !this.closing, host, expectContinue, contentLength, chunked, teTrailers, this.client.remoteAddress,
     );
     ctx.hostFields = hostFields;
@@ -1036,7 +1036,7 @@ export class ServerConnection implements UpstreamResponseHandler {
       if (this.queue.length === 0) this.resume(PAUSE_QUEUE);
       this.startRequest(next);
     } else if (this.deferredError !== null) {
-      this.writeProblem(this.deferredError, this.deferredDetail, randomUUID(), true, false);
+      this.writeProblem(this.deferredError, this.deferredDetail, newUuid(), true, false);
       this.endConnection();
     } else if (this.closing) {
       this.endConnection();

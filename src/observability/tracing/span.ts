@@ -7,11 +7,11 @@
  * It is also its own SpanContext (traceId, spanId, traceFlags, traceState, isRemote), so a
  * CLIENT span's parent is simply the SERVER record and no context object is allocated.
  */
-import { randomFillSync } from 'node:crypto';
 import { SpanStatusCode, TraceFlags, type AttributeValue, type Attributes, type HrTime, type Link, type SpanContext, type SpanKind, type SpanStatus, type TraceState } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { randomHex } from '../../util/random-ids.js';
 
 /** Where spans go when they end, and what they share. */
 export interface SpanSink {
@@ -121,22 +121,8 @@ export class SpanRecord implements ReadableSpan, SpanContext {
   }
 }
 
-// Ids come from a pooled random buffer: one crypto call per ~170 sampled requests, not per span.
-const POOL_BYTES = 4096;
-const pool = Buffer.allocUnsafeSlow(POOL_BYTES);
-let poolAt = POOL_BYTES;
 const ZERO_SPAN_ID = '0000000000000000';
 const ZERO_TRACE_ID = ZERO_SPAN_ID + ZERO_SPAN_ID;
-
-function randomHex(bytes: number): string {
-  if (poolAt + bytes > POOL_BYTES) {
-    randomFillSync(pool);
-    poolAt = 0;
-  }
-  const hex = pool.toString('hex', poolAt, poolAt + bytes);
-  poolAt += bytes;
-  return hex;
-}
 
 /** 16 lower-case hex, never all zero (invalid in W3C and B3). */
 export function newSpanId(): string {
