@@ -99,12 +99,15 @@ function plainChar(c: number): boolean {
   return c >= 0x20 && c <= 0x7e && c !== 0x22 && c !== 0x5c;
 }
 
+
 /**
- * String.prototype.charCodeAt, called as `charCodeAt.call(s, i)` where strings of many kinds meet
- * (flat, sliced, concatenated, internalized, external: requests bring them all): a call of the
- * known function compiles to a plain character load, where `s.charCodeAt(i)` looks the method up
- * by the string's map, and past four maps that lookup is a generic IC call per character
- * (measured: the larger part of the access log's cost in the gateway).
+ * String.prototype.charCodeAt, for loops over strings that come from requests: called as
+ * `charCodeAt.call(s, i)`. Requests bring strings of many kinds (flat, sliced, concatenated,
+ * internalized, external), each with its own map in V8; past four maps, `s.charCodeAt(i)` looks
+ * the method up through a generic IC call on every use, where a call of this known function
+ * compiles to a plain character load (measured: 3% of the gateway's throughput with the access
+ * log on). It must be a const of this module: an imported binding is not folded, and the call
+ * then stays a call.
  */
 const charCodeAt = String.prototype.charCodeAt;
 
@@ -455,9 +458,9 @@ export class AccessLog implements RequestObserver {
         const n = name.length;
         // Length and first letter before lower-casing: most names are rejected without allocating.
         if (n === 10) {
-          if (ua === null && this.fUserAgent && (name.charCodeAt(0) | 32) === 117 && name.toLowerCase() === 'user-agent') ua = raw[i + 1]!;
+          if (ua === null && this.fUserAgent && (charCodeAt.call(name, 0) | 32) === 117 && name.toLowerCase() === 'user-agent') ua = raw[i + 1]!;
         } else if (n === 11) {
-          if (traceparent === null && traceHeader && (name.charCodeAt(0) | 32) === 116 && name.toLowerCase() === 'traceparent') traceparent = raw[i + 1]!;
+          if (traceparent === null && traceHeader && (charCodeAt.call(name, 0) | 32) === 116 && name.toLowerCase() === 'traceparent') traceparent = raw[i + 1]!;
         }
       }
     }

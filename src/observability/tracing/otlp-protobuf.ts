@@ -31,6 +31,9 @@ import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
 import type { SpanRecord } from './span.js';
 
+/** String.prototype.charCodeAt, called as `charCodeAt.call(s, i)` on request strings (see access-log.ts: a module const, so it compiles to a plain load). */
+const charCodeAt = String.prototype.charCodeAt;
+
 // Span.flags bits (trace.proto SpanFlags).
 const FLAGS_HAS_IS_REMOTE = 0x100;
 const FLAGS_IS_REMOTE = 0x200;
@@ -502,7 +505,7 @@ function ascii(s: string): boolean {
   const n = s.length;
   let p = pos;
   for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
+    const c = charCodeAt.call(s, i);
     if (c > 0x7f) return false;
     b[p++] = c;
   }
@@ -535,8 +538,8 @@ function hexBytes(hex: string): void {
   const b = buf;
   let p = pos;
   for (let i = 0; i < 2 * n; i += 2) {
-    const hi = hex.charCodeAt(i);
-    const lo = hex.charCodeAt(i + 1);
+    const hi = charCodeAt.call(hex, i);
+    const lo = charCodeAt.call(hex, i + 1);
     b[p++] = ((hi < 256 ? HEX[hi]! : hi - 55) << 4) | (lo < 256 ? HEX[lo]! : lo - 55);
   }
   pos = p;

@@ -11,6 +11,9 @@
  * Hot path, change with care.
  */
 
+/** String.prototype.charCodeAt, called as `charCodeAt.call(s, i)` on request strings (see access-log.ts: a module const, so it compiles to a plain load). */
+const charCodeAt = String.prototype.charCodeAt;
+
 /** Format bits (a set of formats is their OR). */
 export const W3C = 1;
 export const B3 = 2;
@@ -66,7 +69,7 @@ export function extractTrace(raw: readonly string[], order: readonly number[], m
   let present = 0;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i]!;
-    const c = name.charCodeAt(0) | 0x20;
+    const c = charCodeAt.call(name, 0) | 0x20;
     // Most names are skipped on their first character and length, without lower-casing.
     if (c === 116 /* t */) {
       if (name.length === 11) {
@@ -79,11 +82,11 @@ export function extractTrace(raw: readonly string[], order: readonly number[], m
         tracestate = tracestate === null ? v : tracestate + ',' + v;
       }
     } else if (c === 98 /* b */) {
-      if (name.length === 2 && name.charCodeAt(1) === 51 /* 3 */) {
+      if (name.length === 2 && charCodeAt.call(name, 1) === 51 /* 3 */) {
         present |= B3;
         b3 ??= raw[i + 1]!;
       }
-    } else if (c === 120 /* x */ && name.length >= 10 && name.charCodeAt(1) === 45 && (name.charCodeAt(2) | 0x20) === 98 && name.charCodeAt(3) === 51) {
+    } else if (c === 120 /* x */ && name.length >= 10 && charCodeAt.call(name, 1) === 45 && (charCodeAt.call(name, 2) | 0x20) === 98 && charCodeAt.call(name, 3) === 51) {
       switch (name.toLowerCase()) {
         case 'x-b3-traceid':
           xTraceId ??= raw[i + 1]!;
