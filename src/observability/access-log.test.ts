@@ -242,6 +242,22 @@ describe('access log', () => {
     assert.equal(big.bytesIn, 1e21, 'a number beyond the fast path is written as String() prints it');
   });
 
+  it('writes the start time of every request, when lines come out of order across seconds', () => {
+    const { log, lines } = collect(['time']);
+    const base = Date.UTC(2026, 10, 27, 7, 59, 59, 998);
+    // Finishing order is not starting order: times step back and forth over second boundaries.
+    const offsets = [0, 1, 2, 1, 3, 0, 1002, 5, 1001, 999, 1000, 2000, -1, 2001, 1, 86_400_000, 7];
+    for (const off of offsets) {
+      const ctx = request();
+      (ctx as { startedAt: number }).startedAt = base + off;
+      log.requestDone(ctx);
+    }
+    assert.deepEqual(
+      lines.map((l) => (JSON.parse(l) as Line).time),
+      offsets.map((off) => new Date(base + off).toISOString()),
+    );
+  });
+
   it('prints durations as Math.round(ms * 1000) / 1000 would', () => {
     for (const ms of [0, 0.0004, 0.0005, 0.001, 0.01, 0.1, 0.5, 1, 1.5, 1.05, 1.005, 1.0004, 2.3456, 10, 99.999, 123.4565, 1000, 65536.25, 1e7 + 0.123]) {
       assert.equal(formatMs(ms), String(Math.round(ms * 1000) / 1000), String(ms));

@@ -278,10 +278,12 @@ export class AccessLog implements RequestObserver {
   // One-entry caches (hot path), as the bytes that go into the line: the time field of the last
   // millisecond (and the ISO prefix of its second), and runs of consecutive fields that change
   // rarely between requests, each keyed by its inputs. Consecutive requests mostly share them.
+  // Lines come in the order requests finish, not start, so the seconds of consecutive times
+  // alternate at a second's turn: the prefixes of two seconds are kept.
   private isoSecond = Number.NaN;
-  private isoPrefix = '';
-  private lastMs = Number.NaN;
-  private timeBytes: Buffer = Buffer.alloc(0);
+  private isoPrefix: Buffer = Buffer.alloc(0);
+  private prevSecond = Number.NaN;
+  private prevPrefix: Buffer = Buffer.alloc(0);
   // Run "middle": traceId when null, route, service, endpoint, method, and the path key.
   private midTraceNull = false;
   private midRoute: RequestContext['route'] | undefined = undefined;
@@ -506,8 +508,7 @@ export class AccessLog implements RequestObserver {
   /** Writes the line prepare() got ready into `c` at `p` (room for prepare()'s bound); returns the end. */
   private assemble(ctx: RequestContext, nowHr: number, c: Buffer, p: number): number {
     if (this.fTime) {
-      if (ctx.startedAt !== this.lastMs) this.refreshTime(ctx.startedAt);
-      p = putBytes(c, p, this.timeBytes);
+      p = this.putTime(c, p, ctx.startedAt);
     }
     if (this.fRequestId) p = putString(c, putBytes(c, p, this.bRequestIdQ), ctx.id);
     const trace = this.lineTrace;
@@ -570,16 +571,48 @@ export class AccessLog implements RequestObserver {
     return this.noFields ? '{}\n' : t + '}\n';
   }
 
-  /** The time field (`{"time":"<ISO 8601 UTC>"`) of millisecond `ms`: Date formatting once per second. */
-  private refreshTime(ms: number): void {
+  /**
+   * Writes the time field (`{"time":"<ISO 8601 UTC>"`) of millisecond `ms`: the prefix of its
+   * second (Date formatting once per second), then the milliseconds' digits.
+   */
+  private putTime(c: Buffer, p: number, ms: number): number {
     const sec = Math.floor(ms / 1000);
-    if (sec !== this.isoSecond) {
-      this.isoSecond = sec;
-      this.isoPrefix = this.keys.time + '"' + new Date(sec * 1000).toISOString().slice(0, 20); // ..."YYYY-MM-DDTHH:MM:SS.
+    let prefix: Buffer;
+    if (sec === this.isoSecond) {
+      prefix = this.isoPrefix;
+    } else if (sec === this.prevSecond) {
+      prefix = this.prevPrefix;
+    } else {
+      prefix = this.refreshSecond(sec);
     }
+    c.set(prefix, p);
+    p += prefix.length;
     const milli = ms - sec * 1000;
-    this.lastMs = ms;
-    this.timeBytes = Buffer.from(this.isoPrefix + (milli < 10 ? '00' : milli < 100 ? '0' : '') + milli + 'Z"', 'latin1');
+    const d1 = (milli / 100) | 0;
+    const rest = milli - d1 * 100;
+    const d2 = (rest / 10) | 0;
+    c[p] = 48 + d1;
+    c[p + 1] = 48 + d2;
+    c[p + 2] = 48 + rest - d2 * 10;
+    c[p + 3] = 90; // Z
+    c[p + 4] = 34; // "
+    return p + 5;
+  }
+
+  /** A new second: its prefix (`{"time":"YYYY-MM-DDTHH:MM:SS.`) replaces the older of the two kept. */
+  private refreshSecond(sec: number): Buffer {
+    // The ISO text ends `.mmmZ`; the milliseconds are written per line.
+    const prefix = bytes(this.keys.time + '"' + new Date(sec * 1000).toISOString().slice(0, -4));
+    if (Number.isNaN(this.isoSecond) || sec > this.isoSecond) {
+      this.prevSecond = this.isoSecond;
+      this.prevPrefix = this.isoPrefix;
+      this.isoSecond = sec;
+      this.isoPrefix = prefix;
+    } else {
+      this.prevSecond = sec;
+      this.prevPrefix = prefix;
+    }
+    return prefix;
   }
 
   /** Reopens the file at its path (logrotate moved it away); a no-op for stdout. */
