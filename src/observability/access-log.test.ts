@@ -7,7 +7,7 @@ import { RequestContext } from '../dataplane/context.js';
 import type { Snapshot } from '../engine/snapshot.js';
 import { validateConfig } from '../config/load.js';
 import { ACCESS_LOG_FIELDS, DEFAULT_ACCESS_LOG_FIELDS, type AccessLogField } from '../config/schema/observability.js';
-import { AccessLog, createAccessLog, formatMs, headerValue, jsonString, resolveAccessLog, traceIdOf } from './access-log.js';
+import { AccessLog, createAccessLog, formatMs, headerValue, resolveAccessLog, traceIdOf } from './access-log.js';
 
 type Line = Record<string, unknown>;
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -172,6 +172,32 @@ describe('access log', () => {
     }
   });
 
+  it('writes the right runs when routes, endpoints, methods and outcomes alternate from line to line', () => {
+    const { log, lines } = collect(['route', 'service', 'endpoint', 'method', 'status', 'errorCode']);
+    const routes = [
+      { name: 'a', service: { name: 'sa' } },
+      { name: 'b', service: { name: 'sb' } },
+      null,
+    ] as unknown as Array<RequestContext['route']>;
+    const endpoints = [{ address: '10.0.0.1:80' }, { address: '10.0.0.2:80' }, null] as unknown as Array<RequestContext['endpoint']>;
+    const outcomes: Array<[number, RequestContext['errorCode']]> = [[200, null], [503, 'MG_CIRCUIT_OPEN'], [404, null], [503, null]];
+    const expected: Line[] = [];
+    for (let i = 0; i < 60; i++) {
+      const ctx = request();
+      ctx.route = routes[i % 3]!;
+      ctx.endpoint = endpoints[(i >> 1) % 3]!;
+      (ctx as { method: string }).method = i % 5 === 0 ? 'POST' : 'GET';
+      [ctx.status, ctx.errorCode] = outcomes[i % 4]!;
+      log.requestDone(ctx);
+      const route = ctx.route as { name: string; service: { name: string } } | null;
+      expected.push({
+        route: route?.name ?? null, service: route?.service.name ?? null, endpoint: (ctx.endpoint as { address: string } | null)?.address ?? null,
+        method: ctx.method, status: ctx.status, errorCode: ctx.errorCode,
+      });
+    }
+    assert.deepEqual(lines.map((l) => JSON.parse(l) as Line), expected);
+  });
+
   it('quotes strings as JSON.stringify does: plain ASCII as is, everything else escaped', () => {
     const cases = [
       '', '/users/7', 'curl/8.5.0 (x86_64-pc-linux-gnu)', '~!@#$%^&*()_+`-={}[]|:;<>,.?/',
@@ -179,13 +205,17 @@ describe('access log', () => {
       'café', 'naïve/ü', '\u00ff', 'Ω≈ç√', '€', '日本語', '😀', 'emoji 😀 mid', '\u2028\u2029',
       '\ud800', '\udfff', 'x\ud83dy', '\ude00z', '\ud83d\ude00', '\udbff\udbff',
     ];
+    const { log, lines } = collect(['path', 'userAgent']);
     for (const v of cases) {
-      const json = jsonString(v);
-      assert.equal(json, JSON.stringify(v), `same text as JSON.stringify for ${JSON.stringify(v)}`);
-      assert.equal(JSON.parse(json), v, 'parses back to the original');
+      const path = v.replaceAll('?', ''); // a "?" would start the query
+      log.requestDone(request(path, ['User-Agent', v]));
+      const json = JSON.stringify(v);
+      assert.equal(lines.at(-1), `{"path":${JSON.stringify(path)},"userAgent":${json}}\n`, `same text as JSON.stringify for ${json}`);
+      assert.deepEqual(JSON.parse(lines.at(-1)!), { path, userAgent: v }, 'parses back to the original');
     }
     // Lone surrogates cannot be UTF-8: they are escaped, so the line stays valid UTF-8 JSON.
-    assert.equal(jsonString('\ud800'), '"\\ud800"');
+    log.requestDone(request('\ud800', []));
+    assert.equal(lines.at(-1), '{"path":"\\ud800","userAgent":null}\n');
   });
 
   it('writes lines with quotes, control characters and non-ASCII as valid JSON, byte counts and all', async () => {

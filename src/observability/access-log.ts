@@ -16,9 +16,9 @@
  *   JSON.stringify and UTF-8;
  * - numbers are written as digits by arithmetic (double-to-string conversion is slow), durations
  *   from integer microseconds;
- * - one-entry caches hold, as bytes, the time of the current millisecond (and the ISO prefix of
- *   its second) and three runs of fields that rarely change between requests (route to method,
- *   status and error code, attempts to the end); each is one copy per line.
+ * - cached bytes, one copy each per line: the ISO prefix of the time's second, and two runs of
+ *   fields whose values come from a small set (route to method; status and error code), kept per
+ *   value so that mixed traffic finds them too.
  * `format()` gives the same line as a string (custom sinks, tests): the one assembly writes both.
  *
  * Writes: lines gather in a chunk buffer (off the JS heap, so lines waiting for their write are
@@ -62,6 +62,8 @@ const FLUSH_INTERVAL_MS = 200;
 const FIXED_ROOM = 512;
 /** The most bytes one UTF-16 unit of a client string can take in a line: `\u001f`. */
 const MAX_BYTES_PER_UNIT = 6;
+/** The most cached runs of each kind (route x endpoint x method; status x error code) before the cache is emptied. */
+const RUN_CACHE_LIMIT = 1024;
 
 /** Where lines go: a sonic-boom destination, or anything with write() (tests). */
 export interface AccessLogSink {
@@ -81,18 +83,6 @@ export function reopenAccessLogs(): void {
 
 // Shared with tracing, which owns trace-header parsing; re-exported for existing importers.
 export { headerValue, traceIdOf };
-
-/**
- * `s` as a JSON string literal, the same text JSON.stringify gives. Printable ASCII without `"` or
- * `\` is quoted as is (one scan, far cheaper than JSON.stringify); anything else, control
- * characters, non-ASCII and lone surrogates included, goes to JSON.stringify.
- */
-export function jsonString(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    if (!plainChar(s.charCodeAt(i))) return JSON.stringify(s);
-  }
-  return '"' + s + '"';
-}
 
 /** A character that goes into a JSON string as is: printable ASCII but `"` and `\`. */
 function plainChar(c: number): boolean {
@@ -233,23 +223,12 @@ export class AccessLog implements RequestObserver {
    * for the others ('' when not selected). Used where the cached runs are built.
    */
   private readonly keys: Readonly<Record<AccessLogField, string>>;
-  /** Keys joined with their constant values, for building the cached runs. */
-  private readonly lit: {
-    readonly pathClose: string;
-    readonly traceIdNull: string;
-    readonly errorCodeNull: string;
-    readonly userAgentNull: string;
-    readonly abortedTrue: string;
-    readonly abortedFalse: string;
-    /** `,"attempts":n` for n < 10. */
-    readonly attempts: readonly string[];
-  };
   // The constant pieces between per-request values, as bytes (hot path: one field load each).
-  // String values go out without their quotes, which these pieces carry: `,"requestId":"` opens
-  // the id, and the next piece starts with its closing quote.
+  // A string value is opened by the piece before it (`,"requestId":"`) and closed by one quote.
   private readonly bRequestIdQ: Buffer;
-  /** `","traceId":"` after a request id, else `,"traceId":"`. */
-  private readonly bTraceIdAfterId: Buffer;
+  /** `,"traceId":"`, and `,"traceId":null`. */
+  private readonly bTraceIdQ: Buffer;
+  private readonly bTraceIdNull: Buffer;
   /** The path's closing quote (when the path is on) and the query field's start: null, or its key and opening quote. */
   private readonly bQueryNull: Buffer;
   private readonly bQueryQ: Buffer;
@@ -257,10 +236,15 @@ export class AccessLog implements RequestObserver {
   private readonly bDurationMs: Buffer;
   private readonly bUpstreamMs: Buffer;
   private readonly bUpstreamMsNull: Buffer;
-  /** `,"pid":123` and `,"hostname":"..."` when selected, else ''. */
-  private readonly constants: string;
-  /** No field is selected: every line is `{}`. */
-  private readonly noFields: boolean;
+  /** `,"attempts":n` for n < 10, and the key alone for larger counts. */
+  private readonly bAttempts: readonly Buffer[];
+  private readonly bAttemptsKey: Buffer;
+  private readonly bClientIpQ: Buffer;
+  private readonly bUserAgentQ: Buffer;
+  private readonly bUserAgentNull: Buffer;
+  /** From `aborted` to the end of the line (`,"aborted":false}\n`, pid and hostname when selected; `{}\n` with no field at all). */
+  private readonly bEndAborted: Buffer;
+  private readonly bEndNotAborted: Buffer;
   private readonly sampleRate: number;
   private readonly sink: AccessLogSink;
   /** The sonic-boom destination when writing to a file or stdout (null with a custom sink). */
@@ -275,33 +259,30 @@ export class AccessLog implements RequestObserver {
   private scratch: Buffer = Buffer.alloc(0);
   /** Writes out a partial chunk every FLUSH_INTERVAL_MS (unref'd; null with a custom sink). */
   private flushTimer: NodeJS.Timeout | null = null;
-  // One-entry caches (hot path), as the bytes that go into the line: the time field of the last
-  // millisecond (and the ISO prefix of its second), and runs of consecutive fields that change
-  // rarely between requests, each keyed by its inputs. Consecutive requests mostly share them.
   // Lines come in the order requests finish, not start, so the seconds of consecutive times
   // alternate at a second's turn: the prefixes of two seconds are kept.
   private isoSecond = Number.NaN;
   private isoPrefix: Buffer = Buffer.alloc(0);
   private prevSecond = Number.NaN;
   private prevPrefix: Buffer = Buffer.alloc(0);
-  // Run "middle": traceId when null, route, service, endpoint, method, and the path key.
-  private midTraceNull = false;
+  // Runs of consecutive fields whose values come from a small set, kept as bytes: "middle" (route,
+  // service, endpoint, method, and the path key) by route, endpoint and method; "outcome" (the
+  // path's closing quote, status, errorCode, and the bytesIn key) by status and error code. The
+  // last one used is checked first; the others are in maps, so traffic that alternates between
+  // routes or statuses finds its runs too. The maps are emptied past RUN_CACHE_LIMIT entries
+  // (endpoints come and go with service discovery).
   private midRoute: RequestContext['route'] | undefined = undefined;
   private midEndpoint: RequestContext['endpoint'] | undefined = undefined;
   private midMethod = '';
   private midBytes: Buffer = Buffer.alloc(0);
-  // Run "outcome": status, errorCode, and the bytesIn key.
+  private readonly midRuns = new Map<string, Buffer>();
   private outStatus = Number.NaN;
   private outError: string | null | undefined = undefined;
   private outBytes: Buffer = Buffer.alloc(0);
-  // Run "tail": attempts, clientIp, userAgent, aborted, pid, hostname, and the closing brace.
-  private tailAttempts = Number.NaN;
-  private tailClientIp: string | undefined = undefined;
-  private tailUserAgent: string | null | undefined = undefined;
-  private tailAborted = false;
-  private tailBytes: Buffer = Buffer.alloc(0);
-  /** The trace id of the line being written (set by prepare()), or null. */
+  private readonly outRuns = new Map<string, Buffer>();
+  /** The trace id and user agent of the line being written (set by prepare()), or null. */
   private lineTrace: string | null = null;
+  private lineUserAgent: string | null = null;
   private closing: Promise<void> | null = null;
   /** The sampling dice (replaceable in tests). */
   random: () => number = Math.random;
@@ -336,25 +317,23 @@ export class AccessLog implements RequestObserver {
       if (f.has(field)) first = false;
     }
     this.keys = Object.freeze(keys);
-    this.lit = Object.freeze({
-      pathClose: f.has('path') && !f.has('query') ? '"' : '',
-      traceIdNull: keys.traceId + 'null',
-      errorCodeNull: keys.errorCode + 'null',
-      userAgentNull: keys.userAgent + 'null',
-      abortedTrue: keys.aborted + 'true',
-      abortedFalse: keys.aborted + 'false',
-      attempts: Object.freeze(Array.from({ length: 10 }, (_, n) => keys.attempts + n)),
-    });
     this.bRequestIdQ = bytes(keys.requestId + '"');
-    this.bTraceIdAfterId = bytes((f.has('requestId') ? '"' : '') + keys.traceId + '"');
+    this.bTraceIdQ = bytes(keys.traceId + '"');
+    this.bTraceIdNull = bytes(keys.traceId + 'null');
     this.bQueryNull = bytes((f.has('path') ? '"' : '') + keys.query + 'null');
     this.bQueryQ = bytes((f.has('path') ? '"' : '') + keys.query + '"');
     this.bBytesOut = bytes(keys.bytesOut);
     this.bDurationMs = bytes(keys.durationMs);
     this.bUpstreamMs = bytes(keys.upstreamMs);
     this.bUpstreamMsNull = bytes(keys.upstreamMs + 'null');
-    this.noFields = f.size === 0;
-    this.constants = (f.has('pid') ? keys.pid + process.pid : '') + (f.has('hostname') ? keys.hostname + JSON.stringify(hostname()) : '');
+    this.bAttempts = Object.freeze(Array.from({ length: 10 }, (_, n) => bytes(keys.attempts + n)));
+    this.bAttemptsKey = bytes(keys.attempts);
+    this.bClientIpQ = bytes(keys.clientIp + '"');
+    this.bUserAgentQ = bytes(keys.userAgent + '"');
+    this.bUserAgentNull = bytes(keys.userAgent + 'null');
+    const constants = (f.has('pid') ? keys.pid + process.pid : '') + (f.has('hostname') ? keys.hostname + JSON.stringify(hostname()) : '');
+    this.bEndAborted = bytes(f.size === 0 ? '{}\n' : keys.aborted + (f.has('aborted') ? 'true' : '') + constants + '}\n');
+    this.bEndNotAborted = bytes(f.size === 0 ? '{}\n' : keys.aborted + (f.has('aborted') ? 'false' : '') + constants + '}\n');
     this.sampleRate = settings.sampleRate;
     this.isFile = sink === null && settings.output !== 'stdout';
     this.chunkBytes = this.isFile ? FILE_CHUNK : PIPE_CHUNK;
@@ -469,50 +448,46 @@ export class AccessLog implements RequestObserver {
     let trace: string | null = null;
     if (this.fTraceId) trace = this.traceFromContext ? ctx.traceId : traceIdOf(traceparent);
     this.lineTrace = trace;
-    const traceNull = trace === null;
+    this.lineUserAgent = ua;
     const route = ctx.route;
     const endpoint = ctx.endpoint;
     const method = ctx.method;
-    if (traceNull !== this.midTraceNull || route !== this.midRoute || endpoint !== this.midEndpoint || method !== this.midMethod) {
-      this.midTraceNull = traceNull;
+    if (route !== this.midRoute || endpoint !== this.midEndpoint || method !== this.midMethod) {
       this.midRoute = route;
       this.midEndpoint = endpoint;
       this.midMethod = method;
-      this.midBytes = bytes(this.middleRun(traceNull, route, endpoint, method));
+      this.midBytes = this.middleRun(route, endpoint, method);
     }
     const status = ctx.status;
     const errorCode = ctx.errorCode;
     if (status !== this.outStatus || errorCode !== this.outError) {
       this.outStatus = status;
       this.outError = errorCode;
-      const k = this.keys;
-      this.outBytes = bytes(
-        this.lit.pathClose + (this.fStatus ? k.status + status : '') + (this.fErrorCode ? (errorCode === null ? this.lit.errorCodeNull : k.errorCode + '"' + errorCode + '"') : '') + k.bytesIn,
-      );
-    }
-    const attempts = ctx.attempts;
-    const clientIp = ctx.clientAddress;
-    const aborted = ctx.aborted;
-    if (attempts !== this.tailAttempts || clientIp !== this.tailClientIp || ua !== this.tailUserAgent || aborted !== this.tailAborted) {
-      this.tailAttempts = attempts;
-      this.tailClientIp = clientIp;
-      this.tailUserAgent = ua;
-      this.tailAborted = aborted;
-      this.tailBytes = bytes(this.tailRun(attempts, clientIp, ua, aborted));
+      this.outBytes = this.outcomeRun(status, errorCode);
     }
     // The client's strings (and ids, and the trace) are the only unbounded parts.
-    const units = (this.fRequestId ? ctx.id.length : 0) + (trace === null ? 0 : trace.length) + (this.fPath ? ctx.path.length : 0) + (this.fQuery ? ctx.search.length : 0);
-    return FIXED_ROOM + this.midBytes.length + this.outBytes.length + this.tailBytes.length + MAX_BYTES_PER_UNIT * units;
+    const units =
+      (this.fRequestId ? ctx.id.length : 0) + (trace === null ? 0 : trace.length) + (this.fPath ? ctx.path.length : 0) + (this.fQuery ? ctx.search.length : 0) +
+      (this.fClientIp ? ctx.clientAddress.length : 0) + (ua === null ? 0 : ua.length);
+    return FIXED_ROOM + this.midBytes.length + this.outBytes.length + MAX_BYTES_PER_UNIT * units;
   }
 
   /** Writes the line prepare() got ready into `c` at `p` (room for prepare()'s bound); returns the end. */
   private assemble(ctx: RequestContext, nowHr: number, c: Buffer, p: number): number {
-    if (this.fTime) {
-      p = this.putTime(c, p, ctx.startedAt);
+    if (this.fTime) p = this.putTime(c, p, ctx.startedAt);
+    if (this.fRequestId) {
+      p = putString(c, putBytes(c, p, this.bRequestIdQ), ctx.id);
+      c[p++] = 34; // "
     }
-    if (this.fRequestId) p = putString(c, putBytes(c, p, this.bRequestIdQ), ctx.id);
-    const trace = this.lineTrace;
-    if (trace !== null) p = putString(c, putBytes(c, p, this.bTraceIdAfterId), trace);
+    if (this.fTraceId) {
+      const trace = this.lineTrace;
+      if (trace === null) {
+        p = putBytes(c, p, this.bTraceIdNull);
+      } else {
+        p = putString(c, putBytes(c, p, this.bTraceIdQ), trace);
+        c[p++] = 34; // "
+      }
+    }
     p = putBytes(c, p, this.midBytes);
     if (this.fPath) p = putString(c, p, ctx.path);
     if (this.fQuery) {
@@ -533,42 +508,66 @@ export class AccessLog implements RequestObserver {
           ? putMs(c, putBytes(c, p, this.bUpstreamMs), ctx.upstreamHeadHr - ctx.upstreamSentHr)
           : putBytes(c, p, this.bUpstreamMsNull);
     }
-    return putBytes(c, p, this.tailBytes);
+    if (this.fAttempts) {
+      const attempts = ctx.attempts;
+      p = attempts >= 0 && attempts < 10 ? putBytes(c, p, this.bAttempts[attempts]!) : putUint(c, putBytes(c, p, this.bAttemptsKey), attempts);
+    }
+    if (this.fClientIp) {
+      p = putString(c, putBytes(c, p, this.bClientIpQ), ctx.clientAddress);
+      c[p++] = 34; // "
+    }
+    if (this.fUserAgent) {
+      const ua = this.lineUserAgent;
+      if (ua === null) {
+        p = putBytes(c, p, this.bUserAgentNull);
+      } else {
+        p = putString(c, putBytes(c, p, this.bUserAgentQ), ua);
+        c[p++] = 34; // "
+      }
+    }
+    return putBytes(c, p, ctx.aborted ? this.bEndAborted : this.bEndNotAborted);
   }
 
   /**
-   * The text of the fields between the trace id and the path: `","route":...,"method":"GET","path":"`
-   * (selected ones only), with the closing quote of the id before it and the path's opening one.
+   * The bytes of the fields from route to the path's key: `,"route":...,"method":"GET","path":"`
+   * (selected ones only, the path's opening quote included).
    */
-  private middleRun(traceNull: boolean, route: RequestContext['route'], endpoint: RequestContext['endpoint'], method: string): string {
-    const k = this.keys;
-    // The method is one of llhttp's known tokens: nothing to escape.
-    return (
-      (!traceNull || this.fRequestId ? '"' : '') +
-      (this.fTraceId && traceNull ? this.lit.traceIdNull : '') +
-      (this.fRoute ? k.route + (route === null ? 'null' : JSON.stringify(route.name)) : '') +
-      (this.fService ? k.service + (route === null ? 'null' : JSON.stringify(route.service.name)) : '') +
-      (this.fEndpoint ? k.endpoint + (endpoint === null ? 'null' : JSON.stringify(endpoint.address)) : '') +
-      (this.fMethod ? k.method + '"' + method + '"' : '') +
-      (this.fPath ? k.path + '"' : '')
-    );
+  private middleRun(route: RequestContext['route'], endpoint: RequestContext['endpoint'], method: string): Buffer {
+    // Names cannot hold NUL (config validation), so NUL-joined names are a unique key.
+    const key = (route === null ? '' : route.name + '\u0000' + route.service.name) + '\u0000' + (endpoint === null ? '' : endpoint.address) + '\u0000' + method;
+    let run = this.midRuns.get(key);
+    if (run === undefined) {
+      const k = this.keys;
+      // The method is one of llhttp's known tokens: nothing to escape.
+      run = bytes(
+        (this.fRoute ? k.route + (route === null ? 'null' : JSON.stringify(route.name)) : '') +
+          (this.fService ? k.service + (route === null ? 'null' : JSON.stringify(route.service.name)) : '') +
+          (this.fEndpoint ? k.endpoint + (endpoint === null ? 'null' : JSON.stringify(endpoint.address)) : '') +
+          (this.fMethod ? k.method + '"' + method + '"' : '') +
+          (this.fPath ? k.path + '"' : ''),
+      );
+      if (this.midRuns.size >= RUN_CACHE_LIMIT) this.midRuns.clear();
+      this.midRuns.set(key, run);
+    }
+    return run;
   }
 
-  /**
-   * The text from attempts to the end of the line: `,"attempts":1,...,"aborted":false}\n`
-   * (selected fields only; `{}\n` when no field at all is selected).
-   */
-  private tailRun(attempts: number, clientIp: string, ua: string | null, aborted: boolean): string {
-    const k = this.keys;
-    const lit = this.lit;
-    let t = '';
-    if (this.fAttempts) t += attempts >= 0 && attempts < 10 ? lit.attempts[attempts]! : k.attempts + attempts;
-    // The client address is an IP: nothing to escape.
-    if (this.fClientIp) t += k.clientIp + '"' + clientIp + '"';
-    if (this.fUserAgent) t += ua === null ? lit.userAgentNull : k.userAgent + jsonString(ua);
-    if (this.fAborted) t += aborted ? lit.abortedTrue : lit.abortedFalse;
-    t += this.constants;
-    return this.noFields ? '{}\n' : t + '}\n';
+  /** The bytes from the path's closing quote to the bytesIn key: `","status":200,"errorCode":null,"bytesIn":`. */
+  private outcomeRun(status: number, errorCode: string | null): Buffer {
+    const key = errorCode === null ? String(status) : status + ' ' + errorCode;
+    let run = this.outRuns.get(key);
+    if (run === undefined) {
+      const k = this.keys;
+      run = bytes(
+        (this.fPath && !this.fQuery ? '"' : '') +
+          (this.fStatus ? k.status + status : '') +
+          (this.fErrorCode ? k.errorCode + (errorCode === null ? 'null' : '"' + errorCode + '"') : '') +
+          k.bytesIn,
+      );
+      if (this.outRuns.size >= RUN_CACHE_LIMIT) this.outRuns.clear();
+      this.outRuns.set(key, run);
+    }
+    return run;
   }
 
   /**
