@@ -120,6 +120,18 @@ function putString(c: Buffer, p: number, s: string): number {
   return p + n;
 }
 
+/** Writes `open` (a key and an opening quote), `s` as putString() does, and the closing quote; returns the end. */
+function putQuoted(c: Buffer, p: number, open: Buffer, s: string): number {
+  p = putString(c, putBytes(c, p, open), s);
+  c[p] = 34; // "
+  return p + 1;
+}
+
+/** putQuoted(), or `nullPiece` (the key and `null`) when there is no value. */
+function putNullable(c: Buffer, p: number, open: Buffer, nullPiece: Buffer, s: string | null): number {
+  return s === null ? putBytes(c, p, nullPiece) : putQuoted(c, p, open, s);
+}
+
 /** Copies `b` to `c` at `p`; returns the end. Short ones by a loop: a call into set() costs more than a few stores. */
 function putBytes(c: Buffer, p: number, b: Uint8Array): number {
   const n = b.length;
@@ -475,29 +487,11 @@ export class AccessLog implements RequestObserver {
   /** Writes the line prepare() got ready into `c` at `p` (room for prepare()'s bound); returns the end. */
   private assemble(ctx: RequestContext, nowHr: number, c: Buffer, p: number): number {
     if (this.fTime) p = this.putTime(c, p, ctx.startedAt);
-    if (this.fRequestId) {
-      p = putString(c, putBytes(c, p, this.bRequestIdQ), ctx.id);
-      c[p++] = 34; // "
-    }
-    if (this.fTraceId) {
-      const trace = this.lineTrace;
-      if (trace === null) {
-        p = putBytes(c, p, this.bTraceIdNull);
-      } else {
-        p = putString(c, putBytes(c, p, this.bTraceIdQ), trace);
-        c[p++] = 34; // "
-      }
-    }
+    if (this.fRequestId) p = putQuoted(c, p, this.bRequestIdQ, ctx.id);
+    if (this.fTraceId) p = putNullable(c, p, this.bTraceIdQ, this.bTraceIdNull, this.lineTrace);
     p = putBytes(c, p, this.midBytes);
     if (this.fPath) p = putString(c, p, ctx.path);
-    if (this.fQuery) {
-      if (ctx.search === '') {
-        p = putBytes(c, p, this.bQueryNull);
-      } else {
-        p = putString(c, putBytes(c, p, this.bQueryQ), ctx.search.slice(1));
-        c[p++] = 34; // "
-      }
-    }
+    if (this.fQuery) p = putNullable(c, p, this.bQueryQ, this.bQueryNull, ctx.search === '' ? null : ctx.search.slice(1));
     p = putBytes(c, p, this.outBytes);
     if (this.fBytesIn) p = putUint(c, p, ctx.bodyBytes);
     if (this.fBytesOut) p = putUint(c, putBytes(c, p, this.bBytesOut), ctx.responseBytes);
@@ -512,19 +506,8 @@ export class AccessLog implements RequestObserver {
       const attempts = ctx.attempts;
       p = attempts >= 0 && attempts < 10 ? putBytes(c, p, this.bAttempts[attempts]!) : putUint(c, putBytes(c, p, this.bAttemptsKey), attempts);
     }
-    if (this.fClientIp) {
-      p = putString(c, putBytes(c, p, this.bClientIpQ), ctx.clientAddress);
-      c[p++] = 34; // "
-    }
-    if (this.fUserAgent) {
-      const ua = this.lineUserAgent;
-      if (ua === null) {
-        p = putBytes(c, p, this.bUserAgentNull);
-      } else {
-        p = putString(c, putBytes(c, p, this.bUserAgentQ), ua);
-        c[p++] = 34; // "
-      }
-    }
+    if (this.fClientIp) p = putQuoted(c, p, this.bClientIpQ, ctx.clientAddress);
+    if (this.fUserAgent) p = putNullable(c, p, this.bUserAgentQ, this.bUserAgentNull, this.lineUserAgent);
     return putBytes(c, p, ctx.aborted ? this.bEndAborted : this.bEndNotAborted);
   }
 
