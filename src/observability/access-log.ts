@@ -55,9 +55,9 @@ const FILE_CHUNK = 262144;
 /** The longest a line waits in memory for its chunk to fill (quiet traffic). */
 const FLUSH_INTERVAL_MS = 200;
 /**
- * Room a line's fixed parts can take besides the cached runs and the client's strings: every
- * key, the time, and four numbers of up to 25 characters: about 230 bytes at most (a test checks
- * the bound with every field at its longest).
+ * Room a line's fixed parts can take besides the cached runs, the end piece (pid and hostname)
+ * and the client's strings: every key, the time, and five numbers of up to 25 characters: about
+ * 260 bytes at most (a test checks the bound with every field at its longest).
  */
 const FIXED_ROOM = 512;
 /** The most bytes one UTF-16 unit of a client string can take in a line: `\u001f`. */
@@ -481,7 +481,7 @@ export class AccessLog implements RequestObserver {
     const units =
       (this.fRequestId ? ctx.id.length : 0) + (trace === null ? 0 : trace.length) + (this.fPath ? ctx.path.length : 0) + (this.fQuery ? ctx.search.length : 0) +
       (this.fClientIp ? ctx.clientAddress.length : 0) + (ua === null ? 0 : ua.length);
-    return FIXED_ROOM + this.midBytes.length + this.outBytes.length + MAX_BYTES_PER_UNIT * units;
+    return FIXED_ROOM + this.bEndNotAborted.length + this.midBytes.length + this.outBytes.length + MAX_BYTES_PER_UNIT * units;
   }
 
   /** Writes the line prepare() got ready into `c` at `p` (room for prepare()'s bound); returns the end. */
