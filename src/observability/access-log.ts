@@ -11,9 +11,9 @@
  *   request logged: building the line as a string cost 4-5% of the gateway's throughput, and
  *   flattening and copying it another 3%);
  * - an unselected field costs one boolean test (no header scan, no JSON, no Date);
- * - strings that can come from a client (ids, path, query) are copied byte by byte while checked:
- *   printable ASCII without `"` or `\` (nearly every one) goes out as is, anything else through
- *   JSON.stringify and UTF-8;
+ * - strings (ids, path, query, client address, user agent) are copied character by character
+ *   while checked, through a module-const `charCodeAt` (see there): printable ASCII without `"`
+ *   or `\` (nearly every one) goes out as is, anything else through JSON.stringify and UTF-8;
  * - numbers are written as digits by arithmetic (double-to-string conversion is slow), durations
  *   from integer microseconds;
  * - cached bytes, one copy each per line: the ISO prefix of the time's second, and two runs of
