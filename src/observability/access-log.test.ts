@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -286,6 +287,31 @@ describe('access log', () => {
       lines.map((l) => (JSON.parse(l) as Line).time),
       offsets.map((off) => new Date(base + off).toISOString()),
     );
+  });
+
+  it('writes whole lines to stdout (the default output), a line longer than a pipe chunk included', () => {
+    // A child process logs to its stdout, a pipe read here.
+    const script = `
+      import { AccessLog, resolveAccessLog } from ${JSON.stringify(new URL('./access-log.js', import.meta.url).href)};
+      import { RequestContext } from ${JSON.stringify(new URL('../dataplane/context.js', import.meta.url).href)};
+      const log = new AccessLog(resolveAccessLog({ enabled: true, fields: ['path', 'userAgent', 'status'] }));
+      for (let i = 0; i < 2000; i++) {
+        const ua = i === 1000 ? 'x'.repeat(6000) : 'agent/' + i;
+        const ctx = new RequestContext('id', false, {}, 'GET', '/caf\u00e9/' + i, ['User-Agent', ua], 1, true, '', false, -1, false, false, '::1');
+        ctx.status = 200;
+        log.requestDone(ctx);
+      }
+      await log.close();
+    `;
+    const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    assert.equal(out.status, 0, out.stderr);
+    const written = out.stdout.split('\n').filter((l) => l !== '');
+    assert.equal(written.length, 2000);
+    written.forEach((l, i) => {
+      const rec = JSON.parse(l) as Line;
+      assert.equal(rec.path, `/caf\u00e9/${i}`);
+      assert.equal(rec.userAgent, i === 1000 ? 'x'.repeat(6000) : `agent/${i}`);
+    });
   });
 
   it('prints durations as Math.round(ms * 1000) / 1000 would', () => {
