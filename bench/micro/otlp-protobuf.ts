@@ -57,27 +57,27 @@ function batch(): SpanRecord[] {
       'network.peer.port': 8080,
     });
     const error = i % 10 === 0;
-    client.attributes['http.response.status_code'] = error ? 504 : 200;
-    if (error) {
-      client.attributes['error.type'] = 'MG_UPSTREAM_TIMEOUT';
-      client.attributes['meshgate.error_code'] = 'MG_UPSTREAM_TIMEOUT';
-      client.setStatus(SpanStatusCode.ERROR, 'MG_UPSTREAM_TIMEOUT');
-    }
+    finish(client, error);
     client.end([start[0], start[1] + 900_000]);
     server.updateName('GET /api/v1/users/:id');
     server.attributes['http.route'] = '/api/v1/users/:id';
     server.attributes['meshgate.route'] = 'users';
     server.attributes['meshgate.service'] = 'users-svc';
-    server.attributes['http.response.status_code'] = error ? 504 : 200;
-    if (error) {
-      server.attributes['error.type'] = 'MG_UPSTREAM_TIMEOUT';
-      server.attributes['meshgate.error_code'] = 'MG_UPSTREAM_TIMEOUT';
-      server.setStatus(SpanStatusCode.ERROR, 'MG_UPSTREAM_TIMEOUT');
-    }
+    finish(server, error);
     server.end([start[0], start[1] + 1_000_000]);
     out.push(server, client);
   }
   return out;
+}
+
+/** The status attributes a span gets as it ends: 200, or an upstream timeout. */
+function finish(span: SpanRecord, error: boolean): void {
+  span.attributes['http.response.status_code'] = error ? 504 : 200;
+  if (error) {
+    span.attributes['error.type'] = 'MG_UPSTREAM_TIMEOUT';
+    span.attributes['meshgate.error_code'] = 'MG_UPSTREAM_TIMEOUT';
+    span.setStatus(SpanStatusCode.ERROR, 'MG_UPSTREAM_TIMEOUT');
+  }
 }
 
 const cpuNs = (): number => {

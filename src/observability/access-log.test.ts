@@ -8,7 +8,9 @@ import { RequestContext } from '../dataplane/context.js';
 import type { Snapshot } from '../engine/snapshot.js';
 import { validateConfig } from '../config/load.js';
 import { ACCESS_LOG_FIELDS, DEFAULT_ACCESS_LOG_FIELDS, type AccessLogField } from '../config/schema/observability.js';
-import { AccessLog, createAccessLog, formatMs, headerValue, resolveAccessLog, traceIdOf } from './access-log.js';
+import { AccessLog, createAccessLog, formatMs, resolveAccessLog } from './access-log.js';
+import { headerValue } from '../dataplane/http1/headers.js';
+import { traceIdOf } from './tracing/propagation.js';
 
 type Line = Record<string, unknown>;
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -197,6 +199,21 @@ describe('access log', () => {
       });
     }
     assert.deepEqual(lines.map((l) => JSON.parse(l) as Line), expected);
+  });
+
+  it('keeps its run caches bounded when endpoints keep changing, and its lines right across the emptying', () => {
+    const { log, lines } = collect(['endpoint', 'status']);
+    const n = 2500; // past RUN_CACHE_LIMIT (1024) twice
+    for (let i = 0; i < n; i++) {
+      const ctx = request();
+      // Each new endpoint, then an old one again, so both a fresh run and one from before an emptying are written.
+      const k = i % 2 === 0 ? i : Math.max(0, i - 1001);
+      ctx.endpoint = { address: `10.0.${k >> 8}.${k & 255}:80` } as unknown as RequestContext['endpoint'];
+      log.requestDone(ctx);
+      assert.equal((JSON.parse(lines.at(-1)!) as Line).endpoint, `10.0.${k >> 8}.${k & 255}:80`);
+    }
+    const runs = (log as unknown as { midRuns: Map<string, unknown> }).midRuns;
+    assert.ok(runs.size <= 1024, `${runs.size} cached runs`);
   });
 
   it('quotes strings as JSON.stringify does: plain ASCII as is, everything else escaped', () => {

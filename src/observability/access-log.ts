@@ -40,7 +40,7 @@ import type { RequestContext } from '../dataplane/context.js';
 import { ACCESS_LOG_FIELDS, DEFAULT_ACCESS_LOG_FIELDS, type AccessLogConfig, type AccessLogField } from '../config/schema/observability.js';
 import type { Logger } from './logger.js';
 import type { RequestObserver } from './observer.js';
-import { headerValue, traceIdOf } from './tracing/propagation.js';
+import { traceIdOf } from './tracing/propagation.js';
 
 /** Largest single write to stdout: PIPE_BUF on Linux, so a write of whole lines to a pipe is atomic. */
 const PIPE_CHUNK = 4096;
@@ -81,14 +81,10 @@ export function reopenAccessLogs(): void {
   for (const log of live) log.reopen();
 }
 
-// Shared with tracing, which owns trace-header parsing; re-exported for existing importers.
-export { headerValue, traceIdOf };
-
 /** A character that goes into a JSON string as is: printable ASCII but `"` and `\`. */
 function plainChar(c: number): boolean {
   return c >= 0x20 && c <= 0x7e && c !== 0x22 && c !== 0x5c;
 }
-
 
 /**
  * String.prototype.charCodeAt, for loops over strings that come from requests: called as
@@ -184,7 +180,7 @@ function putMs(c: Buffer, p: number, ms: number): number {
   return p;
 }
 
-/** Room for one duration's text (also what formatMs() writes into). */
+/** formatMs()'s buffer (room for any duration's text). */
 const MS_SCRATCH = Buffer.alloc(64);
 
 /** A duration as its line text: Math.round(ms * 1000) / 1000 as String() prints it. */
@@ -192,6 +188,7 @@ export function formatMs(ms: number): string {
   return MS_SCRATCH.toString('latin1', 0, putMs(MS_SCRATCH, 0, ms));
 }
 
+/** A constant piece of a line, as the bytes copied into it. */
 const bytes = (s: string): Buffer => Buffer.from(s, 'utf8');
 
 /** An access-log config with its defaults applied. */
@@ -344,8 +341,9 @@ export class AccessLog implements RequestObserver {
     this.bUserAgentQ = bytes(keys.userAgent + '"');
     this.bUserAgentNull = bytes(keys.userAgent + 'null');
     const constants = (f.has('pid') ? keys.pid + process.pid : '') + (f.has('hostname') ? keys.hostname + JSON.stringify(hostname()) : '');
-    this.bEndAborted = bytes(f.size === 0 ? '{}\n' : keys.aborted + (f.has('aborted') ? 'true' : '') + constants + '}\n');
-    this.bEndNotAborted = bytes(f.size === 0 ? '{}\n' : keys.aborted + (f.has('aborted') ? 'false' : '') + constants + '}\n');
+    const end = (aborted: string): Buffer => bytes(f.size === 0 ? '{}\n' : keys.aborted + (f.has('aborted') ? aborted : '') + constants + '}\n');
+    this.bEndAborted = end('true');
+    this.bEndNotAborted = end('false');
     this.sampleRate = settings.sampleRate;
     this.isFile = sink === null && settings.output !== 'stdout';
     this.chunkBytes = this.isFile ? FILE_CHUNK : PIPE_CHUNK;

@@ -336,7 +336,6 @@ export class PlaneMetrics implements RequestObserver {
   }
 }
 
-
 /** `meshgate_circuit_breaker_state` of every breaker the serving version uses (each once). */
 function breakerStates(snap: Snapshot): MetricJSON {
   const decl = CIRCUIT_BREAKER_METRICS.state;

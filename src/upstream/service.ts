@@ -1,5 +1,6 @@
 import type { LoadBalancerConfig, ServiceConfig } from '../config/schema/index.js';
 import type { RequestContext } from '../dataplane/context.js';
+import { headerValue } from '../dataplane/http1/headers.js';
 import { createBalancer, type Balancer } from './balancers/index.js';
 import { parseAddress, type Endpoint } from './endpoint.js';
 import type { EndpointPool } from './pool.js';
@@ -99,15 +100,6 @@ function hashKeyOf(source: NonNullable<HashKeySource>, ctx: RequestContext): str
       return cookies === null ? null : cookieValue(cookies, source.name);
     }
   }
-}
-
-/** The first value of a header (lower-case name) in a raw header list, or null. */
-export function headerValue(raw: readonly string[], lower: string): string | null {
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length === lower.length && name.toLowerCase() === lower) return raw[i + 1]!;
-  }
-  return null;
 }
 
 /** One cookie's value from a Cookie header (`a=1; sid=xyz`), or null. */

@@ -3,6 +3,16 @@
  * lower-cased names. Hot path, change with care.
  */
 
+/** The first value of a header (`lowerName` lower-case) in a raw [name, value, ...] list, or null. */
+export function headerValue(rawHeaders: readonly string[], lowerName: string): string | null {
+  const len = lowerName.length;
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (name.length === len && name.toLowerCase() === lowerName) return rawHeaders[i + 1]!;
+  }
+  return null;
+}
+
 /**
  * Hop-by-hop fields (RFC 9110 section 7.6.1) plus the framing fields the proxy re-creates itself.
  * Returns true for names that must not be forwarded as they are.

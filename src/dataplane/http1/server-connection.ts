@@ -32,12 +32,12 @@ import {
   type ParserError,
 } from './llhttp.js';
 import type { UpstreamConnection, UpstreamResponseHandler } from './upstream-connection.js';
+import { headerValue } from './headers.js';
 import type { CircuitBreaker } from '../../policies/circuit-breaker/breaker.js';
 import type { Decision, LimitCheck } from '../../policies/rate-limit/types.js';
 import type { RequestObserver } from '../../observability/observer.js';
 import type { Tracing } from '../../observability/tracing/tracer.js';
 import { CompiledRetryPolicy } from '../../policies/retry/policy.js';
-import { headerValue } from '../../upstream/service.js';
 import { newUuid } from '../../util/random-ids.js';
 
 /** What a connection needs from the engine that owns it. */

@@ -382,6 +382,7 @@ function writeKeyValue(tag: number, key: string, value: unknown): void {
   writeKeyValueSlow(tag, key, value);
 }
 
+/** One KeyValue under `tag`, through the general AnyValue writer (also a kvlist's entries). */
 function writeKeyValueSlow(tag: number, key: string, value: unknown): void {
   byte(tag);
   const at = begin();
@@ -428,16 +429,7 @@ function anyValue(value: unknown): void {
     const at = begin();
     const obj = value as Record<string, unknown>;
     for (const k in obj) {
-      if (!hasOwn.call(obj, k)) continue;
-      byte(TAG_1_LEN);
-      const kvAt = begin();
-      byte(TAG_1_LEN);
-      str(k);
-      byte(TAG_2_LEN);
-      const valueAt = begin();
-      anyValue(obj[k]);
-      end(valueAt);
-      end(kvAt);
+      if (hasOwn.call(obj, k)) writeKeyValueSlow(TAG_1_LEN, k, obj[k]);
     }
     end(at);
   }

@@ -304,12 +304,3 @@ export function traceIdOf(value: string | null): string | null {
   return parseTraceparent(value, compat) ? compat.traceId : null;
 }
 
-/** The first value of a header (lowercase name) in Node's raw [name, value, ...] list, or null. */
-export function headerValue(rawHeaders: readonly string[], lowerName: string): string | null {
-  const len = lowerName.length;
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const name = rawHeaders[i]!;
-    if (name.length === len && name.toLowerCase() === lowerName) return rawHeaders[i + 1]!;
-  }
-  return null;
-}

@@ -22,11 +22,12 @@ import { defaultResource, resourceFromAttributes, type Resource } from '@opentel
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { TracingConfig } from '../../config/schema/observability.js';
 import type { RequestContext } from '../../dataplane/context.js';
+import { headerValue } from '../../dataplane/http1/headers.js';
 import type { ErrorCode } from '../../errors/index.js';
 import type { Logger } from '../logger.js';
 import type { RequestObserver } from '../observer.js';
 import { createSpanExporter, SpanBatcher, SpanLossCounter, type BatchSettings, type ExporterSettings } from './export.js';
-import { extractTrace, FORMAT_BITS, headerValue, IncomingTrace, injectionHeaders, isReplacedTraceHeader, W3C } from './propagation.js';
+import { extractTrace, FORMAT_BITS, IncomingTrace, injectionHeaders, isReplacedTraceHeader, W3C } from './propagation.js';
 import { newSpanId, newTraceId, SpanRecord, type SpanSink } from './span.js';
 
 // Span attribute names are written as literal keys below (the semantic-conventions names and

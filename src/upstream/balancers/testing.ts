@@ -1,5 +1,4 @@
-import { isIP } from 'node:net';
-import type { Endpoint } from '../endpoint.js';
+import { parseAddress, type Endpoint } from '../endpoint.js';
 import { EndpointState } from '../endpoint-state.js';
 import type { Balancer } from './balancer.js';
 
@@ -15,13 +14,11 @@ export function makeEndpoints(specs: readonly EndpointSpec[], service = 'svc'): 
   return specs.map((s) => {
     const address = typeof s === 'string' ? s : s.address;
     const weight = typeof s === 'string' ? 1 : (s.weight ?? 1);
-    const colon = address.lastIndexOf(':');
-    const host = address.slice(0, colon);
+    const parsed = parseAddress(address);
+    if (parsed === null) throw new Error(`not host:port: ${address}`);
     return Object.freeze({
       address,
-      host,
-      port: Number(address.slice(colon + 1)),
-      hostIsIp: isIP(host) !== 0,
+      ...parsed,
       weight,
       state: new EndpointState(service, address),
     });
