@@ -99,9 +99,14 @@ describe('tracing', () => {
     assert.equal(res.body!.headers.traceparent, `00-${server.traceId}-${client.spanId}-01`);
     assert.equal(res.body!.headers.b3, undefined, 'only the first listed format is written for a new trace');
 
-    // The export pipeline shows in /metrics: both spans accepted, none lost, none waiting.
-    const metrics = await (await fetch(`http://127.0.0.1:${gw.adminPort}/metrics`)).text();
+    // The export pipeline shows in /metrics: both spans accepted, none lost, none waiting. The
+    // export thread hears the collector's answer a moment after the collector has the spans.
+    let metrics = '';
     const sample = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1]);
+    for (const deadline = Date.now() + 5000; ; await new Promise((r) => setTimeout(r, 20))) {
+      metrics = await (await fetch(`http://127.0.0.1:${gw.adminPort}/metrics`)).text();
+      if (sample('meshgate_tracing_spans_exported_total') === 2 || Date.now() > deadline) break;
+    }
     assert.equal(sample('meshgate_tracing_spans_exported_total'), 2, metrics);
     assert.equal(sample('meshgate_tracing_spans_dropped_total'), 0);
     assert.equal(sample('meshgate_tracing_queued_spans'), 0);

@@ -1,22 +1,14 @@
 /**
  * Getting finished spans out: a small batcher (bounded queue, timer, one export at a time) in
- * front of the SDK's OTLP/HTTP (protobuf or JSON) or Zipkin v2 exporter, counting what is lost.
- * OTLP protobuf keeps the SDK's HTTP transport (retries, timeout, headers, agent) but encodes the
- * request with our own serializer (otlp-protobuf.ts).
+ * front of the exporter (in the gateway: the export thread, export-thread.ts, which runs the
+ * SDK's OTLP/HTTP or Zipkin v2 exporter), counting what is lost.
  * Spans end on the request path and only enter the queue there; exports run off it.
  * A collector that is down or slow never holds a request: the queue fills, and what does not fit
  * is dropped, counted, and reported in a rate-limited warning.
  */
-import { context } from '@opentelemetry/api';
-import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
-import { OTLPTraceExporter as OtlpJsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
-import { OTLPExporterBase, type OTLPExporterNodeConfigBase } from '@opentelemetry/otlp-exporter-base';
-import { convertLegacyHttpOptions, createOtlpHttpExportDelegate } from '@opentelemetry/otlp-exporter-base/node-http';
-import { ProtobufTraceSerializer, TraceExporterMetricsHelper, type IExportTraceServiceResponse, type ISerializer } from '@opentelemetry/otlp-transformer';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 import type { Logger } from '../logger.js';
-import { encodeTraceRequest } from './otlp-protobuf.js';
 
 /** At most one warning about lost spans per this interval (a dead collector would warn per batch). */
 export const DROP_WARN_INTERVAL_MS = 60_000;
@@ -34,38 +26,6 @@ export interface BatchSettings {
   readonly maxQueueSize: number;
   readonly maxBatchSize: number;
   readonly scheduledDelayMs: number;
-}
-
-/** The exporter for the config. */
-export function createSpanExporter(s: ExporterSettings): SpanExporter {
-  if (s.kind === 'zipkin') return new ZipkinExporter({ url: s.endpoint, headers: { ...s.headers }, serviceName: s.serviceName });
-  const options = { url: s.endpoint, headers: { ...s.headers }, timeoutMillis: s.timeoutMs, concurrencyLimit: 4 };
-  return s.encoding === 'json' ? new OtlpJsonExporter(options) : new OtlpProtoExporter(options);
-}
-
-/** Our request encoder; responses (partial success) still go through the SDK's decoder. */
-const PROTOBUF_SERIALIZER: ISerializer<ReadableSpan[], IExportTraceServiceResponse> = {
-  serializeRequest: (spans) => encodeTraceRequest(spans),
-  deserializeResponse: (data) => ProtobufTraceSerializer.deserializeResponse(data),
-};
-
-/**
- * OTLP/HTTP protobuf: wired as the SDK's own protobuf OTLPTraceExporter is (same
- * options, OTEL_EXPORTER_OTLP_* environment, transport and self-metrics component type), with
- * PROTOBUF_SERIALIZER in place of its ProtobufTraceSerializer.
- */
-class OtlpProtoExporter extends OTLPExporterBase<ReadableSpan[]> implements SpanExporter {
-  constructor(config: OTLPExporterNodeConfigBase) {
-    super(
-      createOtlpHttpExportDelegate(
-        convertLegacyHttpOptions(config, 'TRACES', 'v1/traces', { 'Content-Type': 'application/x-protobuf' }),
-        PROTOBUF_SERIALIZER,
-        'otlp_http_span_exporter',
-        TraceExporterMetricsHelper,
-        undefined,
-      ),
-    );
-  }
 }
 
 /** Spans lost on the way out, and the rate-limited warning about them. */
@@ -206,8 +166,7 @@ export class SpanBatcher {
         settle();
       };
       try {
-        // An embedding application's HTTP instrumentation must not trace the exporter's own requests.
-        context.with(suppressTracing(context.active()), () => this.exporter.export(spans, done));
+        this.exporter.export(spans, done);
       } catch (err) {
         done({ code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) });
       }
@@ -251,7 +210,8 @@ export class SpanBatcher {
   }
 }
 
-function errorText(err: unknown): string {
+/** What a failed export's error says in logs and counters: its errno code when it has one, else its message. */
+export function errorText(err: unknown): string {
   if (err === undefined || err === null) return 'export failed';
   const code = (err as NodeJS.ErrnoException).code;
   if (typeof code === 'string') return code;

@@ -7,10 +7,12 @@
  * It is also its own SpanContext (traceId, spanId, traceFlags, traceState, isRemote), so a
  * CLIENT span's parent is simply the SERVER record and no context object is allocated.
  */
-import { SpanStatusCode, TraceFlags, type AttributeValue, type Attributes, type HrTime, type Link, type SpanContext, type SpanKind, type SpanStatus, type TraceState } from '@opentelemetry/api';
-import type { InstrumentationScope } from '@opentelemetry/core';
-import type { Resource } from '@opentelemetry/resources';
+import { hostname } from 'node:os';
+import { SpanStatusCode, TraceFlags, type AttributeValue, type Attributes, type HrTime, type Link, type SpanContext, type SpanKind, type SpanStatus } from '@opentelemetry/api';
+import { TraceState, type InstrumentationScope } from '@opentelemetry/core';
+import { defaultResource, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace-base';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { randomHex } from '../../util/random-ids.js';
 
 /** Where spans go when they end, and what they share. */
@@ -35,7 +37,7 @@ export class SpanRecord implements ReadableSpan, SpanContext {
   readonly spanId: string;
   readonly traceFlags: number;
   /** Inherited from the parent, as the SDK does. */
-  readonly traceState: TraceState | undefined;
+  readonly traceState: SpanContext['traceState'];
   /** This span is local (only an incoming parent is remote). */
   readonly isRemote: boolean;
   readonly parentSpanContext: SpanContext | undefined;
@@ -119,6 +121,77 @@ export class SpanRecord implements ReadableSpan, SpanContext {
     this.ended = true;
     this.sink.spanEnded(this);
   }
+}
+
+/** The instrumentation scope of every span (one object: the OTLP serializer groups spans by identity). */
+export const SPAN_SCOPE: InstrumentationScope = Object.freeze({ name: 'meshgate' });
+
+/** The resource of this process's spans: the SDK's defaults, the service name, host name and pid. */
+export function spanResource(serviceName: string): Resource {
+  return defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: serviceName, 'host.name': hostname(), 'process.pid': process.pid }));
+}
+
+/**
+ * A finished span as it crosses to the export thread: plain data, for postMessage's structured
+ * clone (a SpanRecord holds its sink, and a TraceState is a class). What a SpanRecord can hold:
+ * no links or events.
+ */
+export interface SpanWire {
+  readonly name: string;
+  readonly kind: SpanKind;
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parent: ParentWire | null;
+  readonly startTime: HrTime;
+  readonly endTime: HrTime;
+  readonly duration: HrTime;
+  readonly status: SpanStatus;
+  readonly attributes: Attributes;
+}
+
+interface ParentWire {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly traceFlags: number;
+  readonly isRemote: boolean;
+  /** The serialized tracestate, or null. */
+  readonly traceState: string | null;
+}
+
+/** A finished span's wire form (the data plane's side of the export thread). */
+export function spanToWire(span: ReadableSpan): SpanWire {
+  const ctx = span.spanContext();
+  const p = span.parentSpanContext;
+  return {
+    name: span.name,
+    kind: span.kind,
+    traceId: ctx.traceId,
+    spanId: ctx.spanId,
+    parent:
+      p === undefined
+        ? null
+        : { traceId: p.traceId, spanId: p.spanId, traceFlags: p.traceFlags, isRemote: p.isRemote === true, traceState: p.traceState?.serialize() ?? null },
+    startTime: span.startTime,
+    endTime: span.endTime,
+    duration: span.duration,
+    status: span.status,
+    attributes: span.attributes,
+  };
+}
+
+/** The finished SpanRecord a wire form describes, with `sink`'s resource and scope (the export thread's side). */
+export function spanFromWire(w: SpanWire, sink: SpanSink): SpanRecord {
+  const p = w.parent;
+  const parent: SpanContext | undefined =
+    p === null
+      ? undefined
+      : { traceId: p.traceId, spanId: p.spanId, traceFlags: p.traceFlags, isRemote: p.isRemote, traceState: p.traceState === null ? undefined : new TraceState(p.traceState) };
+  const span = new SpanRecord(sink, w.name, w.kind, w.traceId, w.spanId, parent, w.startTime, w.attributes);
+  span.endTime = w.endTime;
+  span.duration = w.duration;
+  span.status = w.status;
+  span.ended = true;
+  return span;
 }
 
 const ZERO_SPAN_ID = '0000000000000000';

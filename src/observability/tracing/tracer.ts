@@ -12,23 +12,23 @@
  * - requestDone (RequestObserver): the open spans end with status, route, error code.
  *
  * Spans are the gateway's own records (span.ts) with explicit parents and times, handed to the
- * batcher (export.ts) when they end; of the SDK only the exporters and the resource are used.
+ * batcher (export.ts) when they end, and exported from a thread of their own (export-thread.ts);
+ * of the SDK only the exporters (in that thread) and the resource are used.
  * Nothing is registered globally: an application embedding meshgate keeps its own provider.
  */
-import { hostname } from 'node:os';
 import { SpanKind, SpanStatusCode, TraceFlags, type Attributes, type HrTime, type SpanContext } from '@opentelemetry/api';
 import { TraceState, type InstrumentationScope } from '@opentelemetry/core';
-import { defaultResource, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import type { Resource } from '@opentelemetry/resources';
 import type { TracingConfig } from '../../config/schema/observability.js';
 import type { RequestContext } from '../../dataplane/context.js';
 import { headerValue } from '../../dataplane/http1/headers.js';
 import type { ErrorCode } from '../../errors/index.js';
 import type { Logger } from '../logger.js';
 import type { RequestObserver } from '../observer.js';
-import { createSpanExporter, SpanBatcher, SpanLossCounter, type BatchSettings, type ExporterSettings } from './export.js';
+import { SpanBatcher, SpanLossCounter, type BatchSettings, type ExporterSettings } from './export.js';
+import { ThreadSpanExporter } from './export-thread.js';
 import { extractTrace, FORMAT_BITS, IncomingTrace, injectionHeaders, isReplacedTraceHeader, W3C } from './propagation.js';
-import { newSpanId, newTraceId, SpanRecord, type SpanSink } from './span.js';
+import { newSpanId, newTraceId, SPAN_SCOPE, spanResource, SpanRecord, type SpanSink } from './span.js';
 
 // Span attribute names are written as literal keys below (the semantic-conventions names and
 // meshgate.*): V8 then clones a literal's template and stores through monomorphic named ICs,
@@ -78,16 +78,14 @@ export function shouldSample(incoming: number, rate: number, random: () => numbe
   return rate >= 1 || (rate > 0 && random() < rate);
 }
 
-/** The instrumentation scope of every span (one object: the OTLP serializer groups spans by identity). */
-const SCOPE: InstrumentationScope = Object.freeze({ name: 'meshgate' });
-
 export class Tracing implements RequestObserver, SpanSink {
   readonly settings: ResolvedTracing;
   /** Spans lost (queue full, failed exports) and the warning about them. */
   readonly loss: SpanLossCounter;
   /** SpanSink: shared by every span. */
   readonly resource: Resource;
-  readonly instrumentationScope: InstrumentationScope = SCOPE;
+  readonly instrumentationScope: InstrumentationScope = SPAN_SCOPE;
+  private readonly exporter: ThreadSpanExporter;
   private readonly batcher: SpanBatcher;
   private readonly order: readonly number[];
   private readonly mask: number;
@@ -109,11 +107,9 @@ export class Tracing implements RequestObserver, SpanSink {
     this.firstFormat = settings.order[0] ?? W3C;
     this.sampleRate = settings.sampleRate;
     this.loss = new SpanLossCounter(logger, settings.exporter.endpoint);
-    const exporter = createSpanExporter(settings.exporter);
-    this.resource = defaultResource().merge(
-      resourceFromAttributes({ [ATTR_SERVICE_NAME]: settings.serviceName, 'host.name': hostname(), 'process.pid': process.pid }),
-    );
-    this.batcher = new SpanBatcher(exporter, settings.batch, settings.exporter.timeoutMs, this.loss);
+    this.exporter = new ThreadSpanExporter(settings.exporter);
+    this.resource = spanResource(settings.serviceName);
+    this.batcher = new SpanBatcher(this.exporter, settings.batch, settings.exporter.timeoutMs, this.loss);
   }
 
   /** SpanSink: a span ended (request path): it only enters the export queue. */
@@ -158,6 +154,8 @@ export class Tracing implements RequestObserver, SpanSink {
     await new Promise<void>((resolve) => setImmediate(resolve));
     this.closed = true;
     await this.batcher.shutdown(Math.min(this.settings.exporter.timeoutMs, SHUTDOWN_FLUSH_MAX_MS));
+    // The export thread ends with the shutdown; past the bound it is ended here.
+    await this.exporter.terminate();
     this.loss.report();
   }
 }
