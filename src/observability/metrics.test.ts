@@ -44,6 +44,29 @@ describe('PlaneMetrics', () => {
     assert.equal(s.get('meshgate_open_connections'), 3);
   });
 
+  it('counts each request under its own route and endpoint when they alternate from one request to the next', async () => {
+    const two = compileSnapshot(
+      { services: { a: { endpoints: ['127.0.0.1:1', '127.0.0.1:2'] }, b: { endpoints: ['127.0.0.1:3'] } }, routes: [{ name: 'ra', path: '/a', backendService: 'a' }, { name: 'rb', path: '/b', backendService: 'b' }] },
+      1, upstreams,
+    );
+    const mm = new PlaneMetrics({ snapshot: two, connectionCount: 0, upstreams });
+    const [ra, rb] = two.routes;
+    const [a1, a2] = two.services.get('a')!.endpoints;
+    const b1 = two.services.get('b')!.endpoints[0]!;
+    const timed = { upstreamSentHr: 1000, upstreamHeadHr: 1000.1 };
+    // ra/a1, ra/a1, rb/b1, no route, ra/a2, rb/b1, ra/a1
+    for (const [route, endpoint] of [[ra, a1], [ra, a1], [rb, b1], [null, null], [ra, a2], [rb, b1], [ra, a1]] as const) {
+      mm.requestDone(fakeCtx(two, { route, endpoint, ...timed }));
+    }
+    const s = samples((await renderMetrics([mm.collect()], false)).body);
+    assert.equal(s.get('meshgate_requests_total{route="ra",service="a",code="200",class="2xx"}'), 4);
+    assert.equal(s.get('meshgate_requests_total{route="rb",service="b",code="200",class="2xx"}'), 2);
+    assert.equal(s.get('meshgate_requests_total{route="",service="",code="200",class="2xx"}'), 1);
+    assert.equal(s.get('meshgate_upstream_duration_seconds_count{service="a",endpoint="127.0.0.1:1"}'), 3);
+    assert.equal(s.get('meshgate_upstream_duration_seconds_count{service="a",endpoint="127.0.0.1:2"}'), 1);
+    assert.equal(s.get('meshgate_upstream_duration_seconds_count{service="b",endpoint="127.0.0.1:3"}'), 2);
+  });
+
   it('observes durations in the declared buckets', async () => {
     const s = samples((await renderMetrics([m.collect()], false)).body);
     assert.equal(s.get('meshgate_request_duration_seconds_count{route="api",service="users"}'), 5);

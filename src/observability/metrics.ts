@@ -202,6 +202,12 @@ export class PlaneMetrics implements RequestObserver {
   /** Requests that matched no route: route="" service="". */
   private readonly noRoute: RouteBinding;
   private readonly endpoints = new WeakMap<PooledEndpoint, HistogramChild>();
+  // The last route's binding and the last endpoint's histogram: consecutive requests mostly share
+  // them, and a comparison is cheaper than a WeakMap lookup (two per request otherwise).
+  private lastRoute: CompiledRoute | null | undefined = undefined;
+  private lastBinding: RouteBinding;
+  private lastEndpoint: PooledEndpoint | null = null;
+  private lastEndpointHistogram: HistogramChild | null = null;
   private readonly rateLimits = new RateLimitTotals();
   /** Event loop utilisation at the previous scrape (the gauge covers the time since). */
   private lastElu: EventLoopUtilization = performance.eventLoopUtilization();
@@ -209,12 +215,20 @@ export class PlaneMetrics implements RequestObserver {
   constructor(plane: MetricsPlane) {
     this.plane = plane;
     this.noRoute = new RouteBinding(this, '', '');
+    this.lastBinding = this.noRoute;
   }
 
   // Hot path, change with care: no allocation or string building once the children are bound.
   requestDone(ctx: RequestContext): void {
     const route = ctx.route;
-    const b = route === null ? this.noRoute : (this.routes.get(route) ?? this.bind(route));
+    let b: RouteBinding;
+    if (route === this.lastRoute) {
+      b = this.lastBinding;
+    } else {
+      b = route === null ? this.noRoute : (this.routes.get(route) ?? this.bind(route));
+      this.lastRoute = route;
+      this.lastBinding = b;
+    }
     const status = ctx.status;
     const code = status > 0 && status < 600 ? status : 0;
     (b.codes[code] ?? b.bindCode(code)).value++;
@@ -233,7 +247,11 @@ export class PlaneMetrics implements RequestObserver {
     if (route !== null && route.retry !== null && attempts >= route.retry.maxAttempts && (code >= 500 || err !== null)) b.retriesExhausted.value++;
     const e = ctx.endpoint;
     if (e !== null && route !== null && ctx.upstreamSentHr > 0 && ctx.upstreamHeadHr >= ctx.upstreamSentHr) {
-      (this.endpoints.get(e) ?? this.bindEndpoint(route.service.name, e)).observe((ctx.upstreamHeadHr - ctx.upstreamSentHr) / 1000);
+      if (e !== this.lastEndpoint) {
+        this.lastEndpointHistogram = this.endpoints.get(e) ?? this.bindEndpoint(route.service.name, e);
+        this.lastEndpoint = e;
+      }
+      this.lastEndpointHistogram!.observe((ctx.upstreamHeadHr - ctx.upstreamSentHr) / 1000);
     }
   }
 
