@@ -5,18 +5,24 @@
 # here, against ±15% between separate runs on a shared VM). For A/B checks of one change; the
 # peer comparison is `npm run bench`.
 #
+# A pair of processes keeps the code V8 optimized for it, and two launches of the same build can
+# differ by 2-3% (one inlines what the other does not). For changes of a few percent, measure
+# over several launches (LAUNCHES=6 RUNS=2): each starts both gateways afresh, and the summary
+# gives the mean and median of the launches' means.
+#
 #   bench/side-by-side.sh A_DIR A_EXTRA B_DIR B_EXTRA
 #     *_DIR    a build output with cli/main.js (dist, or `npx tsc -p tsconfig.build.json --outDir X`)
 #     *_EXTRA  a YAML file of extra top-level config keys (metrics, accessLog, tracing...), or /dev/null
-#   env: RUNS (3), SECONDS_PER_RUN (5), WARMUP (2), CONNS (50), A_ENV / B_ENV ("K=V K2=V2" for each side)
+#   env: RUNS (3) per launch, LAUNCHES (1), SECONDS_PER_RUN (5), WARMUP (2), CONNS (50),
+#        A_ENV / B_ENV ("K=V K2=V2" for each side)
 #
 # Examples:
-#   bench/side-by-side.sh dist bench/configs/obs-off.yaml dist bench/configs/obs-on.yaml   # observability's cost
+#   LAUNCHES=8 RUNS=2 bench/side-by-side.sh dist bench/configs/obs-off.yaml dist bench/configs/obs-on.yaml   # observability's cost
 #   A_ENV=MESHGATE_HTTP1_CONSUME=0 bench/side-by-side.sh dist /dev/null dist /dev/null
 set -euo pipefail
-[ $# -eq 4 ] || { sed -n '2,16p' "$0"; exit 2; }
+[ $# -eq 4 ] || { sed -n '2,21p' "$0"; exit 2; }
 A_DIR=$1 A_EXTRA=$2 B_DIR=$3 B_EXTRA=$4
-RUNS=${RUNS:-3} SECS=${SECONDS_PER_RUN:-5} WARMUP=${WARMUP:-2} CONNS=${CONNS:-50}
+RUNS=${RUNS:-3} LAUNCHES=${LAUNCHES:-1} SECS=${SECONDS_PER_RUN:-5} WARMUP=${WARMUP:-2} CONNS=${CONNS:-50}
 for bin in nginx wrk taskset; do command -v $bin >/dev/null || [ -x /usr/sbin/$bin ] || { echo "needs $bin"; exit 1; }; done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 TMP=$(mktemp -d)
@@ -57,18 +63,35 @@ start() { # side dir extra env -> prints the port
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$a/readyz" >/dev/null 2>&1 && break; sleep 0.1; done
   echo "$p"
 }
-PA=$(start a "$A_DIR" "$A_EXTRA" "${A_ENV:-}")
-PB=$(start b "$B_DIR" "$B_EXTRA" "${B_ENV:-}")
+stop_gateways() {
+  local gws; gws=$(cat "$TMP/gateway.pids" 2>/dev/null || true)
+  for p in $gws; do kill -INT "$p" 2>/dev/null || true; done
+  for p in $gws; do while kill -0 "$p" 2>/dev/null; do sleep 0.1; done; done
+  : > "$TMP/gateway.pids"
+}
 rps() { awk '/Requests\/sec/{print $2}' "$1"; }
-sum=0
-for i in $(seq "$RUNS"); do
-  taskset -c 0 wrk -t1 -c"$CONNS" -d"${WARMUP}s" "http://127.0.0.1:$PA/" >/dev/null & w=$!
-  taskset -c 0 wrk -t1 -c"$CONNS" -d"${WARMUP}s" "http://127.0.0.1:$PB/" >/dev/null; wait $w
-  taskset -c 0 wrk -t1 -c"$CONNS" -d"${SECS}s" "http://127.0.0.1:$PA/" > "$TMP/a.out" & w=$!
-  taskset -c 0 wrk -t1 -c"$CONNS" -d"${SECS}s" "http://127.0.0.1:$PB/" > "$TMP/b.out"; wait $w
-  ra=$(rps "$TMP/a.out"); rb=$(rps "$TMP/b.out")
-  r=$(node -e "console.log(($rb/$ra).toFixed(3))")
-  echo "run $i: A $ra req/s, B $rb req/s, B/A $r"
-  sum=$(node -e "console.log($sum+$r)")
+means=""
+for l in $(seq "$LAUNCHES"); do
+  [ "$LAUNCHES" = 1 ] || echo "launch $l:"
+  PA=$(start a "$A_DIR" "$A_EXTRA" "${A_ENV:-}")
+  PB=$(start b "$B_DIR" "$B_EXTRA" "${B_ENV:-}")
+  sum=0
+  for i in $(seq "$RUNS"); do
+    taskset -c 0 wrk -t1 -c"$CONNS" -d"${WARMUP}s" "http://127.0.0.1:$PA/" >/dev/null & w=$!
+    taskset -c 0 wrk -t1 -c"$CONNS" -d"${WARMUP}s" "http://127.0.0.1:$PB/" >/dev/null; wait $w
+    taskset -c 0 wrk -t1 -c"$CONNS" -d"${SECS}s" "http://127.0.0.1:$PA/" > "$TMP/a.out" & w=$!
+    taskset -c 0 wrk -t1 -c"$CONNS" -d"${SECS}s" "http://127.0.0.1:$PB/" > "$TMP/b.out"; wait $w
+    ra=$(rps "$TMP/a.out"); rb=$(rps "$TMP/b.out")
+    r=$(node -e "console.log(($rb/$ra).toFixed(3))")
+    echo "run $i: A $ra req/s, B $rb req/s, B/A $r"
+    sum=$(node -e "console.log($sum+$r)")
+  done
+  mean=$(node -e "console.log(($sum/$RUNS).toFixed(3))")
+  echo "mean B/A: $mean"
+  means="$means $mean"
+  [ "$LAUNCHES" = 1 ] || stop_gateways
 done
-echo "mean B/A: $(node -e "console.log(($sum/$RUNS).toFixed(3))")"
+if [ "$LAUNCHES" != 1 ]; then
+  node -e "const v='$means'.trim().split(/\s+/).map(Number).sort((a,b)=>a-b);
+    console.log('over ' + v.length + ' launches: mean B/A ' + (v.reduce((a,b)=>a+b)/v.length).toFixed(3) + ', median ' + v[v.length>>1].toFixed(3) + ', launches ' + v.join(' '))"
+fi
