@@ -79,6 +79,20 @@ describe('export thread', () => {
     }
   });
 
+  test('a batch that cannot cross to the thread fails alone; the next one goes', async (t) => {
+    const rx = await startTraceReceiver();
+    t.after(() => rx.close());
+    const exporter = new ThreadSpanExporter(settings(rx.url('/v1/traces')));
+    t.after(() => exporter.terminate());
+    const bad = twoSpans();
+    (bad[0]!.attributes as Record<string, unknown>).fn = () => undefined; // not cloneable
+    const failed = await exportOnce(exporter, bad);
+    assert.equal(failed.code, ExportResultCode.FAILED);
+    assert.match(String(failed.error?.name), /DataCloneError/);
+    assert.equal((await exportOnce(exporter, twoSpans())).code, ExportResultCode.SUCCESS);
+    assert.equal(rx.spans.length, 2);
+  });
+
   test('after shutdown (or terminate) exports fail at once and no thread is left', async () => {
     const rx = await startTraceReceiver();
     try {

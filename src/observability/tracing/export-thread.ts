@@ -46,9 +46,15 @@ export class ThreadSpanExporter implements SpanExporter {
     }
     const worker = this.worker ?? this.start();
     const id = this.nextId++;
+    try {
+      worker.postMessage({ type: 'export', id, spans: spans.map(spanToWire) } satisfies ExportThreadRequest);
+    } catch (err) {
+      // An attribute value structured clone cannot copy: this batch fails, the thread stays idle.
+      done({ code: ExportResultCode.FAILED, error: err instanceof Error ? err : new Error(String(err)) });
+      return;
+    }
     this.pending.set(id, done);
     worker.ref();
-    worker.postMessage({ type: 'export', id, spans: spans.map(spanToWire) } satisfies ExportThreadRequest);
   }
 
   /** Lets the thread finish its exports and shut the SDK exporter down, then ends it. Unbounded: the batcher bounds it, then terminate(). */
