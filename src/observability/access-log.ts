@@ -218,6 +218,7 @@ const S_PATH = 2;
 const S_QUERY = 3;
 const S_CLIENT_IP = 4;
 const S_USER_AGENT = 5;
+const S_SLOTS = 6;
 const N_MILLIS = 0;
 const N_BYTES_IN = 1;
 const N_BYTES_OUT = 2;
@@ -269,7 +270,7 @@ export class AccessLog implements RequestObserver {
    */
   private readonly pieces: Buffer[];
   /** The line's values (S_* and N_* slots), set by prepare(). */
-  private readonly strs: Array<string | null> = [null, null, null, null, null, null];
+  private readonly strs: Array<string | null> = new Array<string | null>(S_SLOTS).fill(null);
   private readonly nums = new Float64Array(N_SLOTS);
   /** From `aborted` to the end of the line (`,"aborted":false}\n`, pid and hostname when selected; `{}\n` with no field at all). */
   private readonly bEndAborted: Buffer;
@@ -297,9 +298,9 @@ export class AccessLog implements RequestObserver {
   // Runs of consecutive fields whose values come from a small set, kept as bytes: "middle" (route,
   // service, endpoint, method, and the path key) by route, endpoint and method; "outcome"
   // (status, errorCode, and the bytesIn key) by status and error code. The last one used (in
-  // pieces[P_MIDDLE] and pieces[P_OUTCOME]) is checked first; the others are in maps, so traffic that alternates between
-  // routes or statuses finds its runs too. The maps are emptied past RUN_CACHE_LIMIT entries
-  // (endpoints come and go with service discovery).
+  // pieces[P_MIDDLE] and pieces[P_OUTCOME]) is checked first; the others are in maps, so traffic
+  // that alternates between routes or statuses finds its runs too. The maps are emptied past
+  // RUN_CACHE_LIMIT entries (endpoints come and go with service discovery).
   private midRoute: RequestContext['route'] | undefined = undefined;
   private midEndpoint: RequestContext['endpoint'] | undefined = undefined;
   private midMethod = '';

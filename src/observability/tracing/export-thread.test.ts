@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { SpanKind, SpanStatusCode, type SpanContext } from '@opentelemetry/api';
 import { ExportResultCode, TraceState, type ExportResult } from '@opentelemetry/core';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -27,6 +28,11 @@ function twoSpans(): SpanRecord[] {
   client.end([1_700_000_000, 300_000_000]);
   server.end([1_700_000_000, 400_000_000]);
   return ended;
+}
+
+/** This process's OS threads (a worker thread is one). */
+function threadCount(): number {
+  return Number(/^Threads:\s+(\d+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
 }
 
 function exportOnce(exporter: ThreadSpanExporter, spans: ReadableSpan[]): Promise<ExportResult> {
@@ -96,10 +102,12 @@ describe('export thread', () => {
   test('after shutdown (or terminate) exports fail at once and no thread is left', async () => {
     const rx = await startTraceReceiver();
     try {
+      const before = threadCount();
       const exporter = new ThreadSpanExporter(settings(rx.url('/v1/traces')));
       assert.equal((await exportOnce(exporter, twoSpans())).code, ExportResultCode.SUCCESS);
+      assert.ok(threadCount() > before, 'the export ran in a thread of its own');
       await exporter.shutdown();
-      assert.ok(!process.getActiveResourcesInfo().includes('Worker'), 'the thread has ended');
+      assert.equal(threadCount(), before, 'the thread has ended');
       const late = await exportOnce(exporter, twoSpans());
       assert.deepEqual([late.code, late.error?.message], [ExportResultCode.FAILED, 'exporter shut down']);
       await exporter.terminate(); // idempotent

@@ -4,13 +4,13 @@
  * (spanToWire) and each export is answered with its result, so the batcher's queue, bounds and
  * loss counters stay on the data plane's thread unchanged.
  *
- * Why a thread: the SDK's HTTP transport on the data plane's thread cost 3-4% of the gateway's
+ * Why a thread: the SDK's HTTP transport on the data plane's thread cost about 3% of the gateway's
  * throughput at 1% sampling (one export a second), far more than its own CPU time. Its sockets,
  * timers and streams run through the same Node internals as the proxied traffic (net.Socket
  * writes, stream state, timer lists) and turn their inline caches polymorphic, so V8 optimizes
- * the proxy's hot path worse. Measured side by side with tracing at 1% (bench/side-by-side.sh):
- * exporting from this thread instead gave +3.4% req/s, within 1% of not exporting at all; the
- * encoding itself (otlp-protobuf.ts) was never the cost.
+ * the proxy's hot path worse. Measured side by side with tracing at 1% (bench/side-by-side.sh,
+ * 8 launches): exporting from this thread instead gave +2.7 to +3.6% req/s, within 1% of not
+ * exporting at all; the encoding itself (otlp-protobuf.ts) was never the cost.
  *
  * While an export or the shutdown is pending the thread is ref'd (spans in flight keep a
  * draining process alive, as the SDK's socket did); idle, it is not.

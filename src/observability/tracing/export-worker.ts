@@ -9,7 +9,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { context } from '@opentelemetry/api';
-import { ExportResultCode, suppressTracing } from '@opentelemetry/core';
+import { ExportResultCode, suppressTracing, type ExportResult } from '@opentelemetry/core';
 import { errorText, type ExporterSettings } from './export.js';
 import type { ExportThreadReply, ExportThreadRequest } from './export-thread.js';
 import { createSpanExporter } from './exporters.js';
@@ -25,7 +25,7 @@ const reply = (m: ExportThreadReply): void => port.postMessage(m);
 port.on('message', (m: ExportThreadRequest) => {
   if (m.type === 'export') {
     const spans = m.spans.map((w) => spanFromWire(w, sink));
-    const done = (result: { code: ExportResultCode; error?: Error }): void =>
+    const done = (result: ExportResult): void =>
       reply({ type: 'result', id: m.id, error: result.code === ExportResultCode.SUCCESS ? null : errorText(result.error) });
     try {
       // An embedding application's HTTP instrumentation (preloaded into workers too) must not trace the exporter's own requests.
@@ -35,12 +35,10 @@ port.on('message', (m: ExportThreadRequest) => {
     }
   } else {
     // Waits for exports in flight, then lets the thread end.
-    exporter.shutdown().then(
-      () => undefined,
-      () => undefined,
-    ).finally(() => {
+    const end = (): void => {
       reply({ type: 'shutdown-done' });
       port.close();
-    });
+    };
+    exporter.shutdown().then(end, end);
   }
 });
