@@ -10,19 +10,25 @@
 # over several launches (LAUNCHES=6 RUNS=2): each starts both gateways afresh, and the summary
 # gives the mean and median of the launches' means.
 #
+# Each launch first loads both gateways for LAUNCH_WARMUP seconds (15), so that V8 has compiled
+# their hot code before anything is measured: its compiler threads share the gateways' core, and
+# a build or config with more code to optimize (observability on: tracing, the access log, the
+# export thread's encoder) would otherwise pay for it in the first runs (2% of the ratio with
+# 2 s of warm-up, against 20 s).
+#
 #   bench/side-by-side.sh A_DIR A_EXTRA B_DIR B_EXTRA
 #     *_DIR    a build output with cli/main.js (dist, or `npx tsc -p tsconfig.build.json --outDir X`)
 #     *_EXTRA  a YAML file of extra top-level config keys (metrics, accessLog, tracing...), or /dev/null
-#   env: RUNS (3) per launch, LAUNCHES (1), SECONDS_PER_RUN (5), WARMUP (2), CONNS (50),
+#   env: RUNS (3) per launch, LAUNCHES (1), LAUNCH_WARMUP (15), SECONDS_PER_RUN (5), WARMUP (2) per run, CONNS (50),
 #        A_ENV / B_ENV ("K=V K2=V2" for each side)
 #
 # Examples:
 #   LAUNCHES=8 RUNS=2 bench/side-by-side.sh dist bench/configs/obs-off.yaml dist bench/configs/obs-on.yaml   # observability's cost
 #   A_ENV=MESHGATE_HTTP1_CONSUME=0 bench/side-by-side.sh dist /dev/null dist /dev/null
 set -euo pipefail
-[ $# -eq 4 ] || { sed -n '2,21p' "$0"; exit 2; }
+[ $# -eq 4 ] || { sed -n '2,27p' "$0"; exit 2; }
 A_DIR=$1 A_EXTRA=$2 B_DIR=$3 B_EXTRA=$4
-RUNS=${RUNS:-3} LAUNCHES=${LAUNCHES:-1} SECS=${SECONDS_PER_RUN:-5} WARMUP=${WARMUP:-2} CONNS=${CONNS:-50}
+RUNS=${RUNS:-3} LAUNCHES=${LAUNCHES:-1} LAUNCH_WARMUP=${LAUNCH_WARMUP:-15} SECS=${SECONDS_PER_RUN:-5} WARMUP=${WARMUP:-2} CONNS=${CONNS:-50}
 for bin in nginx wrk taskset; do command -v $bin >/dev/null || [ -x /usr/sbin/$bin ] || { echo "needs $bin"; exit 1; }; done
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 TMP=$(mktemp -d)
@@ -75,6 +81,10 @@ for l in $(seq "$LAUNCHES"); do
   [ "$LAUNCHES" = 1 ] || echo "launch $l:"
   PA=$(start a "$A_DIR" "$A_EXTRA" "${A_ENV:-}")
   PB=$(start b "$B_DIR" "$B_EXTRA" "${B_ENV:-}")
+  if [ "$LAUNCH_WARMUP" != 0 ]; then
+    taskset -c 0 wrk -t1 -c"$CONNS" -d"${LAUNCH_WARMUP}s" "http://127.0.0.1:$PA/" >/dev/null & w=$!
+    taskset -c 0 wrk -t1 -c"$CONNS" -d"${LAUNCH_WARMUP}s" "http://127.0.0.1:$PB/" >/dev/null; wait $w
+  fi
   sum=0
   for i in $(seq "$RUNS"); do
     taskset -c 0 wrk -t1 -c"$CONNS" -d"${WARMUP}s" "http://127.0.0.1:$PA/" >/dev/null & w=$!
