@@ -1040,14 +1040,21 @@ function table(ctx, scenario, results) {
     const off = byId['meshgate-1w-obs-off'];
     const on = byId['meshgate-1w-obs-on'];
     if (off && on) {
-      // Paired rounds: the median of the rounds' ratios (the table's rows are their means).
-      const ratios = ctx.pairRatios.get(scenario.id);
-      const ratio = ratios?.length ? median(ratios) : on.rps / off.rps;
+      // Paired rounds: the median of each launch's rounds' ratios, and the median of those over
+      // launches (the table's rows are the means of all rounds).
+      const launches = ctx.pairRatios.get(scenario.id) ?? [];
+      const perLaunch = launches.map((r) => median(r));
+      const ratio = perLaunch.length ? median(perLaunch) : on.rps / off.rps;
       const cost = 1 - ratio;
       const warm = ctx.pairWarmups.get(scenario.id);
-      const how = (ratios?.length
-        ? `median of ${ratios.length} paired rounds (${ratios.map((r) => r.toFixed(3)).join(', ')})`
-        : 'one run each') + (warm !== undefined ? `, after ${warm} s of warm-up (both at once)` : '');
+      const list = (rs) => rs.map((r) => r.toFixed(3)).join(', ');
+      const how =
+        (perLaunch.length === 0
+          ? 'one run each'
+          : perLaunch.length === 1
+            ? `median of ${launches[0].length} paired rounds (${list(launches[0])})`
+            : `median over ${perLaunch.length} launches of each one's median round (launches ${list(perLaunch)}; rounds ${launches.map((r) => list(r)).join(' | ')})`) +
+        (warm !== undefined ? `, after ${warm} s of warm-up (both at once${perLaunch.length > 1 ? ', each launch' : ''})` : '');
       if (ctx.pairRatios.has(scenario.id)) lines.push('- meshgate-1w-obs-off and meshgate-1w-obs-on share their core, loaded at once: each row is about half of what one does alone (so no ratio to nginx or direct)');
       lines.push(
         `- observability on/off: ${ratio.toFixed(3)}x req/s, ${how} (${cost >= 0 ? `${(cost * 100).toFixed(1)}% fewer` : `${(-cost * 100).toFixed(1)}% more`}), ` +
@@ -1202,6 +1209,9 @@ Options:
   --no-write          do not write bench/results/ (neither the .md nor the .svg)
   --rounds N          rounds of a paired scenario (obs-overhead: off and on loaded at once,
                       default ${PAIRED_ROUNDS}); more rounds, a steadier median on a noisy machine
+  --launches N        start a paired scenario's pair afresh N times, its warm-up and rounds each
+                      time (default 1); the verdict is the median over launches (two launches of
+                      one build differ by 2-3%: V8 optimizes each process its own way)
   --wait-quiet N      on a shared machine: wait for quiet (other processes under 10% of a core)
                       before starting, and measure a run again (up to 3 times) when other
                       processes took over 5% of a core during it; N seconds of waiting at most
@@ -1238,6 +1248,7 @@ async function main() {
       'no-build': { type: 'boolean', default: false },
       'wait-quiet': { type: 'string' },
       rounds: { type: 'string' },
+      launches: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -1255,6 +1266,7 @@ async function main() {
   const duration = o.duration !== undefined ? num('duration', o.duration, 1) : timing.duration;
   const warmup = o.warmup !== undefined ? num('warmup', o.warmup, 0) : timing.warmup;
   const rounds = o.rounds !== undefined ? num('rounds', o.rounds, 1) : PAIRED_ROUNDS;
+  const launches = o.launches !== undefined ? num('launches', o.launches, 1) : 1;
   if (!['auto', 'nginx', 'node'].includes(o.upstream)) throw new Usage(`--upstream wants auto, nginx or node, got ${o.upstream}`);
 
   const ids = (arg) => arg.split(',').map((s) => s.trim()).filter(Boolean);
@@ -1333,10 +1345,10 @@ async function main() {
   const runs = scenarios.reduce((n, s) => {
     const mine = targetsOf(s);
     const paired = s.paired ? mine.filter((t) => s.paired.targets.includes(t.id)).length : 0;
-    return n + mine.length - paired + (paired === 2 ? rounds : paired);
+    return n + mine.length - paired + (paired === 2 ? rounds * launches : paired);
   }, 0);
   const starts = [...groups.values()].reduce((n, g) => n + TARGETS.filter((t) => g.some((s) => targetsOf(s).includes(t))).length, 0);
-  const pairedWarmups = scenarios.reduce((n, s) => n + (s.paired ? pairedWarmup(ctx, s) : 0), 0);
+  const pairedWarmups = scenarios.reduce((n, s) => n + (s.paired ? launches * pairedWarmup(ctx, s) : 0), 0);
   log(`plan: ${scenarios.length} scenario${scenarios.length > 1 ? 's' : ''} (${scenarios.map((s) => s.id).join(', ')}), ${runs} measured runs of ` +
     `${warmup} s + ${duration} s, ${starts} target starts: about ${Math.ceil((runs * (warmup + duration + 0.5) + starts * 2 + pairedWarmups) / 60)} min`);
 
@@ -1355,7 +1367,7 @@ async function main() {
     setup.upstreamKind = ctx.upstream.kind;
     if (!ctx.upstreamKinds.includes(ctx.upstream.kind)) ctx.upstreamKinds.push(ctx.upstream.kind);
     log(`upstream: ${ctx.upstream.kind} at ${ctx.upstream.url}`);
-    const pairedDone = await runPaired(ctx, group, targetsOf, { warmup, duration, rounds });
+    const pairedDone = await runPaired(ctx, group, targetsOf, { duration, rounds, launches });
     for (const target of TARGETS) {
       const mine = group.filter((s) => targetsOf(s).includes(target) && !pairedDone.has(`${s.id} ${target.id}`));
       if (!mine.length) continue;
@@ -1430,7 +1442,7 @@ class Usage extends Error {}
  * keeps the ratio of each round (second target over first) by scenario, for the note. Returns
  * the `scenario target` pairs it measured (or found unavailable).
  */
-async function runPaired(ctx, group, targetsOf, { warmup, duration, rounds: roundCount }) {
+async function runPaired(ctx, group, targetsOf, { duration, rounds: roundCount, launches }) {
   const done = new Set();
   for (const s of group) {
     if (!s.paired) continue;
@@ -1445,32 +1457,42 @@ async function runPaired(ctx, group, targetsOf, { warmup, duration, rounds: roun
       continue;
     }
     const setup = ctx.setups.get(s);
-    const handles = [];
+    const pairWarmup = pairedWarmup(ctx, s);
+    ctx.pairWarmups.set(s.id, pairWarmup);
+    const rounds = [[], []];
+    const launchRatios = [];
     try {
-      for (const t of pair) {
-        log(`${t.id}: starting`);
-        handles.push(await t.start(ctx, setup));
-      }
-      const rounds = [[], []];
-      const pairWarmup = pairedWarmup(ctx, s);
-      ctx.pairWarmups.set(s.id, pairWarmup);
-      if (pairWarmup > 0) await Promise.all(handles.map((h) => runWrk(ctx, h.url, { conns: s.conns, seconds: pairWarmup, headers: s.headers })));
-      for (let r = 0; r < roundCount; r++) {
-        // Both at once, each by its own wrk: the two share the proxy core for the same seconds.
-        const results = await Promise.all(handles.map((h) => runWrk(ctx, h.url, { conns: s.conns, seconds: duration, headers: s.headers })));
-        for (let i = 0; i < 2; i++) {
-          rounds[i].push(results[i]);
-          log(`${pair[i].id}: ${s.id} @${s.conns} round ${r + 1}/${roundCount}: ${fmtInt(results[i].rps)} req/s, p99 ${fmtMs(results[i].latency.p99)}`);
+      // Each launch starts both afresh: V8 optimizes every process its own way, and two launches
+      // of one build differ by 2-3%, more than the rounds of one launch do.
+      for (let l = 0; l < launches; l++) {
+        const handles = [];
+        try {
+          for (const t of pair) {
+            log(`${t.id}: starting${launches > 1 ? ` (launch ${l + 1}/${launches})` : ''}`);
+            handles.push(await t.start(ctx, setup));
+          }
+          if (pairWarmup > 0) await Promise.all(handles.map((h) => runWrk(ctx, h.url, { conns: s.conns, seconds: pairWarmup, headers: s.headers })));
+          const ratios = [];
+          for (let r = 0; r < roundCount; r++) {
+            // Both at once, each by its own wrk: the two share the proxy core for the same seconds.
+            const results = await Promise.all(handles.map((h) => runWrk(ctx, h.url, { conns: s.conns, seconds: duration, headers: s.headers })));
+            for (let i = 0; i < 2; i++) {
+              rounds[i].push(results[i]);
+              log(`${pair[i].id}: ${s.id} @${s.conns} round ${r + 1}/${roundCount}: ${fmtInt(results[i].rps)} req/s, p99 ${fmtMs(results[i].latency.p99)}`);
+            }
+            ratios.push(results[1].rps / results[0].rps);
+          }
+          launchRatios.push(ratios);
+        } finally {
+          for (const h of handles) await h.stop();
         }
       }
-      ctx.pairRatios.set(s.id, rounds[1].map((b, r) => b.rps / rounds[0][r].rps));
+      ctx.pairRatios.set(s.id, launchRatios);
       for (let i = 0; i < 2; i++) list.push({ target: pair[i], result: combineRounds(rounds[i]) });
     } catch (err) {
       if (signalled) throw new Interrupted();
       log(`${s.id}: ${err.message}`);
       for (const t of pair) if (!list.some((r) => r.target === t)) list.push({ target: t, skipped: `failed: ${err.message.split('\n')[0]}` });
-    } finally {
-      for (const h of handles) await h.stop();
     }
   }
   return done;
