@@ -13,8 +13,8 @@
 # Each launch first loads both gateways for LAUNCH_WARMUP seconds (15), so that V8 has compiled
 # their hot code before anything is measured: its compiler threads share the gateways' core, and
 # a build or config with more code to optimize (observability on: tracing, the access log, the
-# export thread's encoder) would otherwise pay for it in the first runs (2% of the ratio with
-# 2 s of warm-up, against 20 s).
+# export thread's encoder) would otherwise pay for it in the first runs (1-2% of the ratio with
+# 2 s of warm-up, against 15 or 20 s).
 #
 #   bench/side-by-side.sh A_DIR A_EXTRA B_DIR B_EXTRA
 #     *_DIR    a build output with cli/main.js (dist, or `npx tsc -p tsconfig.build.json --outDir X`)

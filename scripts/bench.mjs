@@ -101,12 +101,12 @@ const SCENARIOS = [
     baseline: { target: 'meshgate-1w-obs-off', label: 'vs obs off', rows: ['meshgate-1w-obs-off', 'meshgate-1w-obs-on'] },
     // Off and on run at once on the same CPU and are loaded at once in every round (runPaired):
     // the median of the rounds' ratios is the cost. Warm-up (unless --warmup): 20 s before the
-    // rounds. With observability on,
-    // V8 has some 60 more functions to optimize (tracing, the access log, the export thread's
-    // encoder), and its compiler threads share the gateway's core: after 2 s of warm-up they were
-    // still compiling (0.56 µs of CPU per request in a profile of the first rounds, none with
-    // observability off), which took ~2% off the ratio (0.889 against 0.901 with 15 s first,
-    // side by side over 4-6 launches). A gateway runs for days; its steady state is the cost.
+    // rounds. With observability on, V8 has some 60 more functions to optimize (tracing, the
+    // access log, the export thread's encoder), and its compiler threads share the gateway's
+    // core: after 2 s of warm-up they were still compiling (0.56 µs of CPU per request in a
+    // profile of the first rounds, none with observability off), which took 1-2% off the ratio
+    // (0.889 against 0.901 with 15 s first, side by side over 4-6 launches). A gateway runs for
+    // days; its steady state is the cost.
     paired: { targets: ['meshgate-1w-obs-off', 'meshgate-1w-obs-on'], warmup: 20 },
   },
   // Rate-limit decision cost, out of the default set (time): a limit high enough never to
@@ -1436,11 +1436,12 @@ class Usage extends Error {}
  * The paired scenarios of a group: both targets start together, pinned to the same proxy core,
  * and every round loads both at once, each with its own wrk, so that they share that core and
  * the machine's noise for the same seconds; the ratio of their req/s is then the ratio of their
- * cost per request. (Measured one after the other instead, a round's ratio moved 0.79x to 1.02x
- * on a shared 2-core VM; at once, 0.89x to 0.92x.) A target's row is the mean req/s of its rounds
- * (each about half of what it does alone), with the median round's latencies; `ctx.pairRatios`
- * keeps the ratio of each round (second target over first) by scenario, for the note. Returns
- * the `scenario target` pairs it measured (or found unavailable).
+ * cost per request. (Measured one after the other instead, a round's ratio moved 0.55x to 1.11x
+ * on a shared 2-core VM; at once, 0.85x to 0.91x.) With --launches, the pair is started afresh
+ * that many times. A target's row is the mean req/s of all its rounds (each about half of what
+ * it does alone), with the median round's latencies; `ctx.pairRatios` keeps, by scenario, each
+ * launch's list of round ratios (second target over first), for the note. Returns the
+ * `scenario target` pairs it measured (or found unavailable).
  */
 async function runPaired(ctx, group, targetsOf, { duration, rounds: roundCount, launches }) {
   const done = new Set();
