@@ -116,18 +116,6 @@ function putString(c: Buffer, p: number, s: string): number {
   return p + n;
 }
 
-/** Writes `open` (a key and an opening quote), `s` as putString() does, and the closing quote; returns the end. */
-function putQuoted(c: Buffer, p: number, open: Buffer, s: string): number {
-  p = putString(c, putBytes(c, p, open), s);
-  c[p] = 34; // "
-  return p + 1;
-}
-
-/** putQuoted(), or `nullPiece` (the key and `null`) when there is no value. */
-function putNullable(c: Buffer, p: number, open: Buffer, nullPiece: Buffer, s: string | null): number {
-  return s === null ? putBytes(c, p, nullPiece) : putQuoted(c, p, open, s);
-}
-
 /** Copies `b` to `c` at `p`; returns the end. Short ones by a loop: a call into set() costs more than a few stores. */
 function putBytes(c: Buffer, p: number, b: Uint8Array): number {
   const n = b.length;

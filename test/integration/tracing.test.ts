@@ -16,6 +16,7 @@ import { killCli } from '../helpers/cli.js';
 import { freePort } from '../helpers/net.js';
 import { echo, startUpstream, type EchoReply } from '../helpers/upstream.js';
 import { startTraceReceiver, type ReceivedSpan } from '../helpers/trace-receiver.js';
+import { waitFor } from '../helpers/traffic.js';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const PARENT = '00f067aa0ba902b7';
@@ -103,10 +104,10 @@ describe('tracing', () => {
     // export thread hears the collector's answer a moment after the collector has the spans.
     let metrics = '';
     const sample = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1]);
-    for (const deadline = Date.now() + 5000; ; await new Promise((r) => setTimeout(r, 20))) {
+    await waitFor(async () => {
       metrics = await (await fetch(`http://127.0.0.1:${gw.adminPort}/metrics`)).text();
-      if (sample('meshgate_tracing_spans_exported_total') === 2 || Date.now() > deadline) break;
-    }
+      return sample('meshgate_tracing_spans_exported_total') === 2;
+    }, 5000);
     assert.equal(sample('meshgate_tracing_spans_exported_total'), 2, metrics);
     assert.equal(sample('meshgate_tracing_spans_dropped_total'), 0);
     assert.equal(sample('meshgate_tracing_queued_spans'), 0);
