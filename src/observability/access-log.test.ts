@@ -380,6 +380,20 @@ describe('access log', () => {
     assert.throws(() => validateConfig({ accessLog: { enabled: true, extra: 1 } }, 't'));
   });
 
+  it('writes a lone line within its flush interval, and a held run of lines in order', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'meshgate-al-')), 'access.log');
+    const log = createAccessLog({ enabled: true, output: file, fields: ['path'] })!;
+    const read = (): string[] => readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+    log.requestDone(request('/lone'));
+    const deadline = Date.now() + 3000;
+    while (read().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(read(), ['{"path":"/lone"}'], 'quiet traffic: the line does not wait for more requests');
+    for (let i = 0; i < 150; i++) log.requestDone(request(`/r/${i}`));
+    await log.close();
+    const paths = read().map((l) => (JSON.parse(l) as Line).path);
+    assert.deepEqual(paths, ['/lone', ...Array.from({ length: 150 }, (_, i) => `/r/${i}`)]);
+  });
+
   it('fails at start on a file it cannot open; writes, flushes and closes a file', async () => {
     assert.throws(() => createAccessLog({ enabled: true, output: '/nonexistent-dir/access.log' }), /ENOENT/);
     const file = join(mkdtempSync(join(tmpdir(), 'meshgate-al-')), 'access.log');
