@@ -18,7 +18,8 @@
  *   from integer microseconds;
  * - cached bytes, one copy each per line: the ISO prefix of the time's second, and two runs of
  *   fields whose values come from a small set (route to method; status and error code), kept per
- *   value so that mixed traffic finds them too.
+ *   value so that mixed traffic finds them too; constant pieces are copied four bytes at a time
+ *   (see putPiece).
  * `format()` gives the same line as a string (custom sinks, tests): the one assembly writes both.
  *
  * Writes: a finished request is held (its context only) and its line written with the next
@@ -126,16 +127,54 @@ function putString(c: Buffer, p: number, s: string): number {
   return p + n;
 }
 
-/** Copies `b` to `c` at `p`; returns the end. Short ones by a loop: a call into set() costs more than a few stores. */
-function putBytes(c: Buffer, p: number, b: Uint8Array): number {
-  const n = b.length;
-  if (n <= 16) {
-    for (let i = 0; i < n; i++) c[p + i] = b[i]!;
+/**
+ * A constant piece of a line (a key, a cached run, the time's second): its bytes, and the same
+ * bytes as little-endian 32-bit words, which putPiece() copies four at a time.
+ */
+class Piece {
+  readonly bytes: Buffer;
+  readonly length: number;
+  /** The piece's whole words, then (when its length is not a multiple of 4) its last 4 bytes as one word. */
+  readonly words: Int32Array;
+
+  constructor(text: string) {
+    const b = Buffer.from(text, 'utf8');
+    this.bytes = b;
+    this.length = b.length;
+    const whole = b.length >> 2;
+    this.words = new Int32Array(whole + ((b.length & 3) !== 0 && b.length >= 4 ? 1 : 0));
+    for (let i = 0; i < whole; i++) this.words[i] = b.readInt32LE(4 * i);
+    if (this.words.length > whole) this.words[whole] = b.readInt32LE(b.length - 4);
+  }
+}
+
+/** Pieces longer than this are copied by one set() call, which costs about the same whatever the length. */
+const PIECE_SET_MIN = 32;
+
+/**
+ * Copies a piece to `c` (`v` is a DataView of `c`) at `p`; returns the end. A JavaScript loop
+ * stores about a byte per 1.5 ns here, a call into set() costs about 20 ns: keys (12-17 bytes)
+ * go as words through the DataView, four bytes per store (about 15 ns for 14 bytes, against 26
+ * by bytes), the last word overlapping the one before when the length is not a multiple of 4.
+ */
+function putPiece(c: Buffer, v: DataView, p: number, piece: Piece): number {
+  const n = piece.length;
+  if (n > PIECE_SET_MIN) {
+    c.set(piece.bytes, p);
+  } else if (n >= 4) {
+    const w = piece.words;
+    const whole = n >> 2;
+    for (let i = 0; i < whole; i++) v.setInt32(p + 4 * i, w[i]!, true);
+    if ((n & 3) !== 0) v.setInt32(p + n - 4, w[whole]!, true);
   } else {
-    c.set(b, p);
+    const b = piece.bytes;
+    for (let i = 0; i < n; i++) c[p + i] = b[i]!;
   }
   return p + n;
 }
+
+/** A DataView of all of `b`. */
+const viewOf = (b: Buffer): DataView => new DataView(b.buffer, b.byteOffset, b.length);
 
 /** Writes the decimal digits of `n` (an integer >= 0; anything else as String(n)); returns the end. */
 function putUint(c: Buffer, p: number, n: number): number {
@@ -186,9 +225,9 @@ export function formatMs(ms: number): string {
   return MS_SCRATCH.toString('latin1', 0, putMs(MS_SCRATCH, 0, ms));
 }
 
-/** A constant piece of a line, as the bytes copied into it. */
-const bytes = (s: string): Buffer => Buffer.from(s, 'utf8');
-const EMPTY = Buffer.alloc(0);
+/** A constant piece of a line. */
+const bytes = (s: string): Piece => new Piece(s);
+const EMPTY = bytes('');
 
 // A line is written by a program built from the selected fields (AccessLog.assemble): steps of
 // [op, value slot, piece, piece when the value is null]. Every step copies its piece (a key, or a
@@ -266,13 +305,13 @@ export class AccessLog implements RequestObserver {
    * The constant pieces the steps copy, as bytes; the first slots (P_*) change per line: the
    * second's time prefix, the cached runs, the end.
    */
-  private readonly pieces: Buffer[];
+  private readonly pieces: Piece[];
   /** The line's values (S_* and N_* slots), set by prepare(). */
   private readonly strs: Array<string | null> = new Array<string | null>(S_SLOTS).fill(null);
   private readonly nums = new Float64Array(N_SLOTS);
   /** From `aborted` to the end of the line (`,"aborted":false}\n`, pid and hostname when selected; `{}\n` with no field at all). */
-  private readonly bEndAborted: Buffer;
-  private readonly bEndNotAborted: Buffer;
+  private readonly bEndAborted: Piece;
+  private readonly bEndNotAborted: Piece;
   private readonly sampleRate: number;
   private readonly sink: AccessLogSink;
   /** The sonic-boom destination when writing to a file or stdout (null with a custom sink). */
@@ -281,18 +320,20 @@ export class AccessLog implements RequestObserver {
   private closed = false;
   /** Lines not yet handed to the destination: the first pendingBytes bytes of `chunk` (whole lines). */
   private chunk: Buffer;
+  private chunkView: DataView;
   private pendingBytes = 0;
   private readonly chunkBytes: number;
   /** Where format() assembles a line (grown as needed). */
   private scratch: Buffer = Buffer.alloc(0);
+  private scratchView: DataView = viewOf(this.scratch);
   /** Writes out a partial chunk every FLUSH_INTERVAL_MS (unref'd; null with a custom sink). */
   private flushTimer: NodeJS.Timeout | null = null;
   // Lines come in the order requests finish, not start, so the seconds of consecutive times
   // alternate at a second's turn: the prefixes of two seconds are kept.
   private isoSecond = Number.NaN;
-  private isoPrefix: Buffer = Buffer.alloc(0);
+  private isoPrefix: Piece = EMPTY;
   private prevSecond = Number.NaN;
-  private prevPrefix: Buffer = Buffer.alloc(0);
+  private prevPrefix: Piece = EMPTY;
   // Runs of consecutive fields whose values come from a small set, kept as bytes: "middle" (route,
   // service, endpoint, method, and the path key) by route, endpoint and method; "outcome"
   // (status, errorCode, and the bytesIn key) by status and error code. The last one used (in
@@ -302,10 +343,10 @@ export class AccessLog implements RequestObserver {
   private midRoute: RequestContext['route'] | undefined = undefined;
   private midEndpoint: RequestContext['endpoint'] | undefined = undefined;
   private midMethod = '';
-  private readonly midRuns = new Map<string, Buffer>();
+  private readonly midRuns = new Map<string, Piece>();
   private outStatus = Number.NaN;
   private outError: string | null | undefined = undefined;
-  private readonly outRuns = new Map<string, Buffer>();
+  private readonly outRuns = new Map<string, Piece>();
   private closing: Promise<void> | null = null;
   /** Requests whose lines are not written yet: the first heldCount slots (see HELD_LINES). */
   private readonly held: Array<RequestContext | null> = new Array<RequestContext | null>(HELD_LINES).fill(null);
@@ -338,11 +379,11 @@ export class AccessLog implements RequestObserver {
     }
     this.keys = Object.freeze(keys);
     const constants = (f.has('pid') ? keys.pid + process.pid : '') + (f.has('hostname') ? keys.hostname + JSON.stringify(hostname()) : '');
-    const end = (aborted: string): Buffer => bytes(f.size === 0 ? '{}\n' : keys.aborted + (f.has('aborted') ? aborted : '') + constants + '}\n');
+    const end = (aborted: string): Piece => bytes(f.size === 0 ? '{}\n' : keys.aborted + (f.has('aborted') ? aborted : '') + constants + '}\n');
     this.bEndAborted = end('true');
     this.bEndNotAborted = end('false');
     // The program: one step per selected field, and the cached runs between them.
-    const pieces: Buffer[] = [EMPTY, EMPTY, EMPTY, EMPTY, this.bEndNotAborted]; // P_EMPTY, P_TIME, P_MIDDLE, P_OUTCOME, P_END
+    const pieces: Piece[] = [EMPTY, EMPTY, EMPTY, EMPTY, this.bEndNotAborted]; // P_EMPTY, P_TIME, P_MIDDLE, P_OUTCOME, P_END
     const piece = (text: string): number => pieces.push(bytes(text)) - 1;
     const steps: number[] = [];
     const step = (op: number, slot: number, open: number, nullPiece = P_EMPTY): void => void steps.push(op, slot, open, nullPiece);
@@ -367,6 +408,7 @@ export class AccessLog implements RequestObserver {
     this.isFile = sink === null && settings.output !== 'stdout';
     this.chunkBytes = this.isFile ? FILE_CHUNK : PIPE_CHUNK;
     this.chunk = sink === null ? Buffer.allocUnsafeSlow(this.chunkBytes) : Buffer.alloc(0);
+    this.chunkView = viewOf(this.chunk);
     if (sink !== null) {
       this.sink = sink;
       this.dest = null;
@@ -433,13 +475,13 @@ export class AccessLog implements RequestObserver {
       }
       this.flushPending();
     }
-    this.pendingBytes = this.assemble(this.chunk, this.pendingBytes);
+    this.pendingBytes = this.assemble(this.chunk, this.chunkView, this.pendingBytes);
   }
 
   /** A line whose bound exceeds a chunk (a huge path or user agent): assembled on its own, then queued or written alone. */
   private writeOversized(room: number): void {
     const own = Buffer.allocUnsafe(room);
-    const n = this.assemble(own, 0);
+    const n = this.assemble(own, viewOf(own), 0);
     if (n > this.chunkBytes - this.pendingBytes) this.flushPending();
     if (n <= this.chunkBytes) {
       own.copy(this.chunk, this.pendingBytes, 0, n);
@@ -460,6 +502,7 @@ export class AccessLog implements RequestObserver {
     const full = this.chunk.subarray(0, this.pendingBytes);
     // The destination keeps the buffer until it is written: the next lines go to a new one.
     this.chunk = Buffer.allocUnsafeSlow(this.chunkBytes);
+    this.chunkView = viewOf(this.chunk);
     this.pendingBytes = 0;
     this.writeChunk(full);
   }
@@ -475,8 +518,11 @@ export class AccessLog implements RequestObserver {
   /** The JSON line of one request (with its trailing newline), as a string: for custom sinks and tests. */
   format(ctx: RequestContext, nowHr: number): string {
     const room = this.prepare(ctx, nowHr);
-    if (this.scratch.length < room) this.scratch = Buffer.allocUnsafe(Math.max(room, 2 * this.scratch.length));
-    return this.scratch.toString('utf8', 0, this.assemble(this.scratch, 0));
+    if (this.scratch.length < room) {
+      this.scratch = Buffer.allocUnsafe(Math.max(room, 2 * this.scratch.length));
+      this.scratchView = viewOf(this.scratch);
+    }
+    return this.scratch.toString('utf8', 0, this.assemble(this.scratch, this.scratchView, 0));
   }
 
   /**
@@ -558,7 +604,7 @@ export class AccessLog implements RequestObserver {
    * measured at about half the first's cost; hence HELD_LINES too). Side by side with every
    * request logged, the program gave 1.6% more req/s than the fields in line.
    */
-  private assemble(c: Buffer, p: number): number {
+  private assemble(c: Buffer, view: DataView, p: number): number {
     const program = this.program;
     const pieces = this.pieces;
     const strs = this.strs;
@@ -583,7 +629,7 @@ export class AccessLog implements RequestObserver {
           piece = program[i + 3]!;
         }
       }
-      p = putBytes(c, p, pieces[piece]!);
+      p = putPiece(c, view, p, pieces[piece]!);
       if (op === OP_STRING) {
         p = putString(c, p, s!);
         c[p++] = 34; // "
@@ -611,7 +657,7 @@ export class AccessLog implements RequestObserver {
    * The bytes of the fields from route to the path's key: `,"route":...,"method":"GET","path":"`
    * (selected ones only, the path's opening quote included).
    */
-  private middleRun(route: RequestContext['route'], endpoint: RequestContext['endpoint'], method: string): Buffer {
+  private middleRun(route: RequestContext['route'], endpoint: RequestContext['endpoint'], method: string): Piece {
     // Names cannot hold NUL (config validation), so NUL-joined names are a unique key.
     const key = (route === null ? '' : route.name + '\u0000' + route.service.name) + '\u0000' + (endpoint === null ? '' : endpoint.address) + '\u0000' + method;
     let run = this.midRuns.get(key);
@@ -632,7 +678,7 @@ export class AccessLog implements RequestObserver {
   }
 
   /** The bytes from status to the bytesIn key: `,"status":200,"errorCode":null,"bytesIn":`. */
-  private outcomeRun(status: number, errorCode: string | null): Buffer {
+  private outcomeRun(status: number, errorCode: string | null): Piece {
     const key = errorCode === null ? String(status) : status + ' ' + errorCode;
     let run = this.outRuns.get(key);
     if (run === undefined) {
@@ -649,7 +695,7 @@ export class AccessLog implements RequestObserver {
   }
 
   /** A new second: its prefix (`{"time":"YYYY-MM-DDTHH:MM:SS.`) replaces the older of the two kept. */
-  private refreshSecond(sec: number): Buffer {
+  private refreshSecond(sec: number): Piece {
     // The ISO text ends `.mmmZ`; the milliseconds are written per line.
     const prefix = bytes(this.keys.time + '"' + new Date(sec * 1000).toISOString().slice(0, -4));
     if (Number.isNaN(this.isoSecond) || sec > this.isoSecond) {
