@@ -234,6 +234,17 @@ describe('access log', () => {
     // Lone surrogates cannot be UTF-8: they are escaped, so the line stays valid UTF-8 JSON.
     log.requestDone(request('\ud800', []));
     assert.equal(lines.at(-1), '{"path":"\\ud800","userAgent":null}\n');
+    // Strings go four characters at a time, then one by one: a character to escape is found at
+    // every position of a group and of the tail, whatever the length.
+    for (let n = 1; n <= 11; n++) {
+      for (let at = 0; at < n; at++) {
+        for (const odd of ['"', '\\', '\n', '\u007f', 'é', '\u0100', '\ud83d\ude00']) {
+          const v = 'a'.repeat(at) + odd + 'b'.repeat(n - at - 1);
+          log.requestDone(request('/', ['User-Agent', v]));
+          assert.equal(lines.at(-1), `{"path":"/","userAgent":${JSON.stringify(v)}}\n`, `${JSON.stringify(v)}`);
+        }
+      }
+    }
   });
 
   it('writes lines with quotes, control characters and non-ASCII as valid JSON, byte counts and all', async () => {
