@@ -11,6 +11,7 @@ import { ACCESS_LOG_FIELDS, DEFAULT_ACCESS_LOG_FIELDS, type AccessLogField } fro
 import { AccessLog, createAccessLog, formatMs, resolveAccessLog } from './access-log.js';
 import { headerValue } from '../dataplane/http1/headers.js';
 import { traceIdOf } from './tracing/propagation.js';
+import { waitFor } from '../../test/helpers/traffic.js';
 
 type Line = Record<string, unknown>;
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -396,8 +397,7 @@ describe('access log', () => {
     const log = createAccessLog({ enabled: true, output: file, fields: ['path'] })!;
     const read = (): string[] => readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
     log.requestDone(request('/lone'));
-    const deadline = Date.now() + 3000;
-    while (read().length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => read().length > 0, 3000);
     assert.deepEqual(read(), ['{"path":"/lone"}'], 'quiet traffic: the line does not wait for more requests');
     for (let i = 0; i < 150; i++) log.requestDone(request(`/r/${i}`));
     await log.close();

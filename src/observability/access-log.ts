@@ -239,9 +239,7 @@ export function formatMs(ms: number): string {
   return MS_SCRATCH.toString('latin1', 0, putMs(MS_SCRATCH, 0, ms));
 }
 
-/** A constant piece of a line. */
-const bytes = (s: string): Piece => new Piece(s);
-const EMPTY = bytes('');
+const EMPTY = new Piece('');
 
 // A line is written by a program built from the selected fields (AccessLog.assemble): steps of
 // [op, value slot, piece, piece when the value is null]. Every step copies its piece (a key, or a
@@ -393,12 +391,12 @@ export class AccessLog implements RequestObserver {
     }
     this.keys = Object.freeze(keys);
     const constants = (f.has('pid') ? keys.pid + process.pid : '') + (f.has('hostname') ? keys.hostname + JSON.stringify(hostname()) : '');
-    const end = (aborted: string): Piece => bytes(f.size === 0 ? '{}\n' : keys.aborted + (f.has('aborted') ? aborted : '') + constants + '}\n');
+    const end = (aborted: string): Piece => new Piece(f.size === 0 ? '{}\n' : keys.aborted + (f.has('aborted') ? aborted : '') + constants + '}\n');
     this.bEndAborted = end('true');
     this.bEndNotAborted = end('false');
     // The program: one step per selected field, and the cached runs between them.
     const pieces: Piece[] = [EMPTY, EMPTY, EMPTY, EMPTY, this.bEndNotAborted]; // P_EMPTY, P_TIME, P_MIDDLE, P_OUTCOME, P_END
-    const piece = (text: string): number => pieces.push(bytes(text)) - 1;
+    const piece = (text: string): number => pieces.push(new Piece(text)) - 1;
     const steps: number[] = [];
     const step = (op: number, slot: number, open: number, nullPiece = P_EMPTY): void => void steps.push(op, slot, open, nullPiece);
     if (f.has('time')) step(OP_MILLIS, N_MILLIS, P_TIME);
@@ -678,7 +676,7 @@ export class AccessLog implements RequestObserver {
     if (run === undefined) {
       const k = this.keys;
       // The method is one of llhttp's known tokens: nothing to escape.
-      run = bytes(
+      run = new Piece(
         (this.fRoute ? k.route + (route === null ? 'null' : JSON.stringify(route.name)) : '') +
           (this.fService ? k.service + (route === null ? 'null' : JSON.stringify(route.service.name)) : '') +
           (this.fEndpoint ? k.endpoint + (endpoint === null ? 'null' : JSON.stringify(endpoint.address)) : '') +
@@ -697,7 +695,7 @@ export class AccessLog implements RequestObserver {
     let run = this.outRuns.get(key);
     if (run === undefined) {
       const k = this.keys;
-      run = bytes(
+      run = new Piece(
         (this.fStatus ? k.status + status : '') +
           (this.fErrorCode ? k.errorCode + (errorCode === null ? 'null' : '"' + errorCode + '"') : '') +
           k.bytesIn,
@@ -711,7 +709,7 @@ export class AccessLog implements RequestObserver {
   /** A new second: its prefix (`{"time":"YYYY-MM-DDTHH:MM:SS.`) replaces the older of the two kept. */
   private refreshSecond(sec: number): Piece {
     // The ISO text ends `.mmmZ`; the milliseconds are written per line.
-    const prefix = bytes(this.keys.time + '"' + new Date(sec * 1000).toISOString().slice(0, -4));
+    const prefix = new Piece(this.keys.time + '"' + new Date(sec * 1000).toISOString().slice(0, -4));
     if (Number.isNaN(this.isoSecond) || sec > this.isoSecond) {
       this.prevSecond = this.isoSecond;
       this.prevPrefix = this.isoPrefix;
